@@ -1,0 +1,161 @@
+/**
+ * The command-line face of the action: the same engine and the same names, as `--flags`.
+ *
+ *   cloudfront-invalidate --distribution-id E2EXAMPLE0000 --paths /index.html --paths '/assets/*' --wait
+ *
+ * Logs go to stderr; the result (a short report, or JSON with --json) goes to stdout, so it can be piped.
+ * Exit codes: 0 success, 1 the run failed, 2 bad flags or inputs.
+ */
+import { errorMessage, InputError } from './errors.js'
+import type { Io } from './io.js'
+import { execute } from './pipeline.js'
+
+/** Every input of action.yml, which is also every flag (a test keeps the two lists equal). */
+export const INPUT_NAMES = [
+  'distribution-id',
+  'paths',
+  'paths-file',
+  'batch-size',
+  'wait',
+  'timeout',
+  'caller-reference',
+  'dry-run',
+  'aws-region',
+] as const
+
+/** Inputs that may be given as a bare flag (`--wait` means `--wait true`). */
+const BOOLEAN_FLAGS = new Set(['wait', 'dry-run'])
+/** Inputs that take one item per line: a repeated flag adds a line. */
+const LIST_FLAGS = new Set(['distribution-id', 'paths'])
+
+export interface CliArgs {
+  inputs: Map<string, string>
+  json: boolean
+  verbose: boolean
+  help: boolean
+  version: boolean
+}
+
+/** Parse argv (without node and the script). Throws InputError for an unknown or incomplete flag. */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = { inputs: new Map(), json: false, verbose: false, help: false, version: false }
+  const known = new Set<string>(INPUT_NAMES)
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (arg === '-h' || arg === '--help') args.help = true
+    else if (arg === '--version') args.version = true
+    else if (arg === '--json') args.json = true
+    else if (arg === '-v' || arg === '--verbose') args.verbose = true
+    else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=')
+      const name = arg.slice(2, eq === -1 ? undefined : eq)
+      if (!known.has(name)) {
+        throw new InputError(
+          `--${name}`,
+          `unknown flag; flags are --${INPUT_NAMES.join(', --')}, --json, --verbose, --help`,
+        )
+      }
+      let value: string
+      if (eq !== -1) value = arg.slice(eq + 1)
+      else if (BOOLEAN_FLAGS.has(name) && (argv[i + 1] === undefined || argv[i + 1]?.startsWith('--')))
+        value = 'true'
+      else if (argv[i + 1] === undefined) throw new InputError(`--${name}`, 'needs a value')
+      else value = argv[++i] ?? ''
+      const before = args.inputs.get(name)
+      args.inputs.set(name, before !== undefined && LIST_FLAGS.has(name) ? `${before}\n${value}` : value)
+    } else {
+      throw new InputError(
+        'arguments',
+        `unexpected ${JSON.stringify(arg)}: every value follows a --flag (see --help)`,
+      )
+    }
+  }
+  return args
+}
+
+/** Lines of a group shown on a terminal without --verbose. */
+const GROUP_PREVIEW = 20
+
+export const HELP = `Usage: cloudfront-invalidate --distribution-id ID [--paths PATH ...] [options]
+
+Invalidates CloudFront paths within the quotas, optionally waiting until they are live.
+Same engine and names as the GitHub Action's inputs (see README).
+
+  --distribution-id ID   distribution id(s); repeat or separate with commas
+  --paths PATH           a path or #tag; repeat for more
+  --paths-file FILE      one path per line
+  --batch-size N         paths per request, 1-3000 (default 3000)
+  --wait                 wait until every invalidation is Completed
+  --timeout DURATION     budget for the whole run: 900, 90s, 15m, 1h (default 15m)
+  --caller-reference S   base of the CallerReferences (default: random per run)
+  --dry-run              print the plan; no AWS call, no credentials needed
+  --aws-region REGION    default $AWS_REGION, else us-east-1
+  --json                 print outputs as JSON on stdout
+  -v, --verbose          debug logs, and list every path
+  -h, --help             this help
+
+Exit codes: 0 done, 1 the run failed, 2 bad flags or inputs.
+`
+
+/** Run the CLI; returns the exit code. */
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let args: CliArgs
+  try {
+    args = parseArgs(argv)
+  } catch (e) {
+    process.stderr.write(`cloudfront-invalidate: ${errorMessage(e)}\n`)
+    return 2
+  }
+  if (args.help || argv.length === 0) {
+    process.stdout.write(HELP)
+    return 0
+  }
+  if (args.version) {
+    process.stdout.write('cloudfront-invalidate 0.1.0\n')
+    return 0
+  }
+  const outputs = new Map<string, string>()
+  const verbose = args.verbose || env.ACTIONS_STEP_DEBUG === 'true'
+  const err = (m: string): void => void process.stderr.write(`${m}\n`)
+  // Inside a group (a long listing such as the plan's paths) a terminal shows the first lines only.
+  let groupLines: number | undefined
+  const io: Io = {
+    debug: (m) => verbose && err(`debug: ${m}`),
+    info: (m) => {
+      if (groupLines !== undefined && !verbose && ++groupLines > GROUP_PREVIEW) return
+      err(groupLines === undefined ? m : `  ${m}`)
+    },
+    warning: (m) => err(`warning: ${m}`),
+    notice: (m) => !args.json && process.stdout.write(`${m}\n`),
+    group: async (title, fn) => {
+      err(title)
+      groupLines = 0
+      try {
+        return await fn()
+      } finally {
+        if (groupLines > GROUP_PREVIEW)
+          err(`  … ${groupLines - GROUP_PREVIEW} more lines (--verbose shows them)`)
+        groupLines = undefined
+      }
+    },
+    setOutput: (name, value) => void outputs.set(name, value),
+    summary: async () => undefined,
+  }
+  let code = 0
+  try {
+    await execute((name) => args.inputs.get(name) ?? '', { ...env, GITHUB_WORKSPACE: undefined }, io)
+  } catch (e) {
+    err(`cloudfront-invalidate: ${errorMessage(e)}`)
+    code = e instanceof InputError ? 2 : 1
+  }
+  if (args.json) {
+    const parsed: Record<string, unknown> = {}
+    for (const [k, v] of outputs) parsed[k] = /^[[{]/.test(v) ? (JSON.parse(v) as unknown) : v
+    process.stdout.write(`${JSON.stringify(parsed, null, 2)}\n`)
+  } else if (outputs.size > 0) {
+    for (const name of ['status', 'path-count', 'batch-count', 'invalidation-ids']) {
+      process.stdout.write(`${name}: ${outputs.get(name) ?? ''}\n`)
+    }
+  }
+  return code
+}

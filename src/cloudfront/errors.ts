@@ -1,0 +1,107 @@
+/**
+ * Sorting SDK errors into what to do next, and explaining the permanent ones in words a user can act on.
+ * Only here do we look at exception `name`s: to decide between retry, wait for quota, and stop.
+ */
+
+export type ErrorClass = 'transient' | 'quota' | 'permanent'
+
+interface SdkErrorShape {
+  name?: unknown
+  code?: unknown
+  message?: unknown
+  $metadata?: { httpStatusCode?: unknown }
+}
+
+const TRANSIENT_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'InternalError',
+  'InternalFailure',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+])
+/** Node socket errors meaning "the connection dropped": the request may or may not have been acted on. */
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+])
+
+function shape(e: unknown): SdkErrorShape {
+  return typeof e === 'object' && e !== null ? (e as SdkErrorShape) : {}
+}
+
+/** The SDK error's name (its AWS error code), or '' for a non-SDK error. */
+export function errorName(e: unknown): string {
+  const n = shape(e).name
+  return typeof n === 'string' ? n : ''
+}
+
+function httpStatus(e: unknown): number | undefined {
+  const s = shape(e).$metadata?.httpStatusCode
+  return typeof s === 'number' ? s : undefined
+}
+
+/** Decide what an error means for the request that raised it. */
+export function classify(e: unknown): ErrorClass {
+  const name = errorName(e)
+  if (name === 'TooManyInvalidationsInProgress') return 'quota'
+  if (TRANSIENT_NAMES.has(name)) return 'transient'
+  const code = shape(e).code
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'transient'
+  const status = httpStatus(e)
+  if (status !== undefined && status >= 500) return 'transient'
+  const message = shape(e).message
+  if (
+    typeof message === 'string' &&
+    /socket hang up|ECONNRESET|network|EPIPE/i.test(message) &&
+    status === undefined
+  ) {
+    return 'transient'
+  }
+  return 'permanent'
+}
+
+/** The IAM action each call needs, for AccessDenied explanations. */
+export const PERMISSION: Record<string, string> = {
+  CreateInvalidation: 'cloudfront:CreateInvalidation',
+  GetInvalidation: 'cloudfront:GetInvalidation',
+  ListInvalidations: 'cloudfront:ListInvalidations',
+}
+
+/**
+ * One line explaining a permanent error for `target` (a distribution id) during `operation`.
+ * The SDK's own message is kept at the end: it may say more than we know.
+ */
+export function explain(e: unknown, operation: string, target: string): string {
+  const name = errorName(e)
+  const raw = shape(e).message
+  const message = typeof raw === 'string' && raw !== '' ? raw : String(e)
+  switch (name) {
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+      return `${target}: access denied to ${operation}: the role needs ${PERMISSION[operation] ?? `cloudfront:${operation}`} on arn:aws:cloudfront::ACCOUNT:distribution/${target} (see README "Permissions"). AWS said: ${message}`
+    case 'NoSuchDistribution':
+      return `${target}: no such distribution in this AWS account: check 'distribution-id' and that the credentials are for the account that owns it. AWS said: ${message}`
+    case 'NoSuchInvalidation':
+      return `${target}: invalidation not found: it belongs to another distribution or account. AWS said: ${message}`
+    case 'InvalidationBatchAlreadyExists':
+      return `${target}: CallerReference already used with different paths: set a new 'caller-reference' (it must change whenever the paths do). AWS said: ${message}`
+    case 'CredentialsProviderError':
+      return `no AWS credentials found: run aws-actions/configure-aws-credentials before this step (or set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), or use dry-run: true to plan without AWS. (${message})`
+    case 'InvalidArgument':
+      return `${target}: CloudFront rejected ${operation} as invalid: ${message}`
+    case 'TooManyInvalidationsInProgress':
+      return `${target}: too many invalidations in progress (CloudFront allows 3,000 file paths and 15 wildcard paths at once). AWS said: ${message}`
+    default:
+      return `${target}: ${operation} failed${name ? ` with ${name}` : ''}: ${message}`
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Our retry on top of the SDK's. The SDK's standard mode already tries 3 times; a longer burst of
+ * throttling, 5xx or dropped connections should not fail a deploy that still has time left, so we keep
+ * retrying with capped exponential backoff until the step's deadline (the abort signal) says stop.
+ * Retrying a create is safe because its CallerReference is deterministic: CloudFront answers a repeat
+ * with the invalidation it already made.
+ */
+import type { Clock } from './clock.js'
+import { classify, errorName } from './errors.js'
+
+export interface RetryContext {
+  clock: Clock
+  signal: AbortSignal
+  /** Told about each retry, so the log shows why the step is slow. */
+  onRetry: (message: string) => void
+}
+
+const FIRST_DELAY_MS = 1000
+const MAX_DELAY_MS = 20_000
+
+/** Delay before retry number `attempt` (1-based): 1 s, 2 s, 4 s … capped, with ±20 % jitter. */
+export function backoff(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (attempt - 1))
+  return Math.round(base * (0.8 + 0.4 * random()))
+}
+
+/** Run `fn`, retrying transient failures until it succeeds, fails for good, or the deadline passes. */
+export async function withRetry<T>(what: string, ctx: RetryContext, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (e) {
+      if (ctx.signal.aborted || classify(e) !== 'transient') throw e
+      const delay = backoff(attempt)
+      const why = errorName(e) || (e instanceof Error ? e.message : String(e))
+      ctx.onRetry(`${what}: ${why}; retrying in ${(delay / 1000).toFixed(1)} s (retry ${attempt})`)
+      await ctx.clock.sleep(delay, ctx.signal)
+    }
+  }
+}

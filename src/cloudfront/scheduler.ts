@@ -1,0 +1,176 @@
+/**
+ * Submitting one distribution's batches within CloudFront's in-progress quotas.
+ *
+ * A batch goes as soon as it fits beside what is in flight (3,000 file paths, 15 wildcards), counting
+ * invalidations that were already running before the step began. Otherwise it waits for in-flight work to
+ * complete. `TooManyInvalidationsInProgress` (someone else's invalidations we could not see) is waited out
+ * the same way, until the deadline. Transient errors are retried (retry.ts); anything else stops this
+ * distribution with an explained error, keeping what was already created in the records.
+ */
+import { createHash } from 'node:crypto'
+import { MAX_FILE_PATHS_IN_PROGRESS, MAX_WILDCARD_PATHS_IN_PROGRESS } from '../constants.js'
+import { quotaUse, type QuotaUse } from '../paths/chunk.js'
+import type { Item } from '../paths/encode.js'
+import type { CloudFrontApi } from './api.js'
+import type { Clock } from './clock.js'
+import { classify, errorName, explain } from './errors.js'
+import { backoff, withRetry } from './retry.js'
+import { Tracker, type InvalidationRecord } from './tracker.js'
+
+export interface SchedulerLog {
+  info(message: string): void
+  warning(message: string): void
+  debug(message: string): void
+}
+
+export interface SubmitOptions {
+  api: CloudFrontApi
+  distributionId: string
+  batches: readonly (readonly Item[])[]
+  callerReferenceBase: string
+  /** Also wait until every invalidation made here is Completed. */
+  wait: boolean
+  clock: Clock
+  /** Aborts at the step's deadline. */
+  signal: AbortSignal
+  log: SchedulerLog
+  /** Called once per invalidation created, as soon as it exists, so outputs never lose one. */
+  onCreated: (record: InvalidationRecord) => void
+  /** Called once if ListInvalidations is denied (the caller warns once per run, not per distribution). */
+  onListDenied: () => void
+  /** Quotas (tests lower them; defaults are CloudFront's). */
+  limit?: QuotaUse
+}
+
+/** What the scheduler did for one distribution. */
+export interface SubmitResult {
+  /** GetInvalidation calls made while waiting (for quota or for completion). */
+  polls: number
+  /** Times a batch had to wait for quota before it could go. */
+  quotaWaits: number
+}
+
+/**
+ * The CallerReference of one batch: the run's base, the distribution, the batch number and a hash of the
+ * batch's paths. Deterministic, so a create retried after a dropped connection is recognised by
+ * CloudFront instead of making a second invalidation; distinct per batch and per distribution.
+ */
+export function callerReference(
+  base: string,
+  distributionId: string,
+  batch: number,
+  paths: readonly string[],
+): string {
+  const hash = createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 12)
+  return `${base}/${distributionId}/${batch + 1}/${hash}`
+}
+
+/** Pages of ListInvalidations read at most when counting what is already in progress. */
+const MAX_LIST_PAGES = 5
+
+/** Count invalidations already in progress (List, then Get each InProgress one for its path counts). */
+async function loadExisting(
+  tracker: Tracker,
+  o: SubmitOptions,
+  retry: Parameters<typeof withRetry>[1],
+): Promise<void> {
+  let marker: string | undefined
+  for (let page = 0; page < MAX_LIST_PAGES; page++) {
+    let answer: Awaited<ReturnType<CloudFrontApi['listInvalidations']>>
+    try {
+      answer = await withRetry(`ListInvalidations ${o.distributionId}`, retry, () =>
+        o.api.listInvalidations(o.distributionId, marker, o.signal),
+      )
+    } catch (e) {
+      if (errorName(e) === 'AccessDenied' || errorName(e) === 'AccessDeniedException') {
+        // Many existing policies grant only Create/GetInvalidation: go on, and let the quota retry cover it.
+        o.onListDenied()
+        return
+      }
+      throw new Error(explain(e, 'ListInvalidations', o.distributionId), { cause: e })
+    }
+    const running = answer.items.filter((i) => i.status !== 'Completed')
+    for (const inv of running) {
+      const full = await withRetry(`GetInvalidation ${o.distributionId}/${inv.id}`, retry, () =>
+        o.api.getInvalidation(o.distributionId, inv.id, o.signal),
+      ).catch((e: unknown) => {
+        throw new Error(explain(e, 'GetInvalidation', o.distributionId), { cause: e })
+      })
+      if (full.status === 'Completed') continue
+      const use = quotaUse(
+        (full.paths ?? []).map((p) => ({ kind: p.endsWith('*') ? 'wildcard' : 'path', value: p })),
+      )
+      tracker.add(inv.id, use, undefined, o.clock.now())
+    }
+    if (tracker.size > 0) {
+      o.log.info(
+        `${o.distributionId}: ${tracker.size} invalidation(s) already in progress (${tracker.inFlight.files} file paths, ${tracker.inFlight.wildcards} wildcards) count against the quotas`,
+      )
+    }
+    // Newest first: once a page holds nothing in progress, older pages will not either.
+    if (running.length === 0 || answer.nextMarker === undefined) return
+    marker = answer.nextMarker
+  }
+}
+
+/** Submit every batch of one distribution, then optionally wait for them. */
+export async function submitDistribution(o: SubmitOptions): Promise<SubmitResult> {
+  const limit = o.limit ?? { files: MAX_FILE_PATHS_IN_PROGRESS, wildcards: MAX_WILDCARD_PATHS_IN_PROGRESS }
+  const retry = { clock: o.clock, signal: o.signal, onRetry: (m: string) => o.log.warning(m) }
+  const tracker = new Tracker(o.api, o.distributionId, o.clock, retry)
+  let quotaWaits = 0
+
+  await loadExisting(tracker, o, retry)
+
+  for (const [index, batch] of o.batches.entries()) {
+    const use = quotaUse(batch)
+    const paths = batch.map((i) => i.value)
+    const ref = callerReference(o.callerReferenceBase, o.distributionId, index, paths)
+    for (let refusals = 0; ;) {
+      if (!tracker.fits(use, limit)) {
+        quotaWaits++
+        o.log.debug(
+          `${o.distributionId}: batch ${index + 1} (${use.files} paths, ${use.wildcards} wildcards) waits for quota; in flight ${tracker.inFlight.files}/${limit.files} paths, ${tracker.inFlight.wildcards}/${limit.wildcards} wildcards`,
+        )
+        await tracker.waitForOne()
+        continue
+      }
+      try {
+        const inv = await withRetry(`CreateInvalidation ${o.distributionId} batch ${index + 1}`, retry, () =>
+          o.api.createInvalidation(o.distributionId, ref, paths, o.signal),
+        )
+        const record: InvalidationRecord = {
+          distributionId: o.distributionId,
+          id: inv.id,
+          status: inv.status,
+          pathCount: paths.length,
+          createTime: inv.createTime.toISOString(),
+          batch: index,
+        }
+        o.onCreated(record)
+        tracker.add(inv.id, use, record)
+        o.log.info(
+          `${o.distributionId}: batch ${index + 1}/${o.batches.length} -> ${inv.id} (${paths.length} paths)`,
+        )
+        break
+      } catch (e) {
+        if (o.signal.aborted || classify(e) !== 'quota') {
+          if (o.signal.aborted) throw e
+          throw new Error(explain(e, 'CreateInvalidation', o.distributionId), { cause: e })
+        }
+        // Invalidations we cannot see (another job, or ListInvalidations was denied) hold the quota.
+        refusals++
+        quotaWaits++
+        if (await tracker.waitForOne()) continue
+        const delay = backoff(Math.min(refusals + 2, 6)) // 4 s, 8 s, 16 s, then 20 s: others' work takes ~25 s
+        o.log.warning(
+          `${o.distributionId}: TooManyInvalidationsInProgress on batch ${index + 1}; other invalidations hold the quota, retrying in ${(delay / 1000).toFixed(0)} s`,
+        )
+        await o.clock.sleep(delay, o.signal)
+      }
+    }
+  }
+
+  if (o.wait) await tracker.waitForAll()
+  return { polls: tracker.polls, quotaWaits }
+}

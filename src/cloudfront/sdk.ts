@@ -1,0 +1,10 @@
+/**
+ * The only module that imports the AWS SDK. It is reached through a dynamic import in `api.ts`, so the
+ * bundler puts the SDK in its own chunk, loaded only when an AWS call is about to be made.
+ */
+export {
+  CloudFrontClient,
+  CreateInvalidationCommand,
+  GetInvalidationCommand,
+  ListInvalidationsCommand,
+} from '@aws-sdk/client-cloudfront'

@@ -1,0 +1,33 @@
+/**
+ * Errors the action raises on purpose. Each carries a message written for the person reading the log:
+ * what is wrong, where it came from and what to do. `main.ts` prints it as one line.
+ */
+
+/** A bad input: raised before any AWS call, printed without a stack trace. */
+export class InputError extends Error {
+  override name = 'InputError'
+  constructor(
+    /** The action input (or CLI flag) the problem is in. */
+    readonly input: string,
+    detail: string,
+  ) {
+    super(`Input '${input}': ${detail}`)
+  }
+}
+
+/** Anything thrown, as one readable line: Error messages as they are, other values stringified. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message
+  if (typeof e === 'string') return e
+  try {
+    return JSON.stringify(e) ?? String(e)
+  } catch {
+    return String(e)
+  }
+}
+
+/** Quote a user-supplied value in an error line, cut so a 100 KB input does not flood the log. */
+export function quote(value: string, max = 80): string {
+  const shown = value.length > max ? `${value.slice(0, max)}… (${value.length} chars)` : value
+  return JSON.stringify(shown)
+}

@@ -1,0 +1,196 @@
+/**
+ * The one place inputs are read and checked. Every problem becomes an InputError naming the input, the
+ * value and what is allowed, before any AWS call is made. The action passes `core.getInput`; the CLI
+ * passes its parsed flags; both go through the same checks, so the two cannot drift.
+ */
+import { readFileSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
+import { createHash } from 'node:crypto'
+import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE } from './constants.js'
+import { parseDuration } from './duration.js'
+import { InputError, quote } from './errors.js'
+import { normalizeItem, PathError, type Item } from './paths/encode.js'
+
+/** Reads one input's raw text ('' when not given). */
+export type InputReader = (name: string) => string
+
+/** The environment variables the action depends on, read in one place. */
+export type Env = Readonly<Record<string, string | undefined>>
+
+/** Everything the run needs, validated. */
+export interface Inputs {
+  /** Distribution ids, in the order given, without duplicates. */
+  distributionIds: string[]
+  /** Items from `paths` then `paths-file`: normalised, encoded, deduplicated, in order. */
+  items: Item[]
+  /** Whether `paths` or `paths-file` was given at all (an empty file is "nothing to do", not an error). */
+  pathsGiven: boolean
+  /** Most paths per CreateInvalidation request (1–3000). */
+  batchSize: number
+  /** Wait until every invalidation is Completed. */
+  wait: boolean
+  /** Budget for the whole step, in milliseconds. */
+  timeoutMs: number
+  /** Base of every batch's CallerReference. */
+  callerReference: string
+  /** Plan and report only: no AWS call, no credentials needed. */
+  dryRun: boolean
+  /** Region the SDK signs for (CloudFront is global; the SDK still wants one). */
+  awsRegion: string
+  /** Where relative file inputs are resolved: GITHUB_WORKSPACE for the action, the cwd for the CLI. */
+  workspace: string
+}
+
+/** A distribution id as CloudFront issues them: upper-case letters and digits (e.g. E2EXAMPLE0000). */
+const DISTRIBUTION_ID = /^[A-Z0-9]{10,20}$/
+
+/** YAML 1.2 core-schema booleans, as `core.getBooleanInput` accepts them. */
+const TRUE = new Set(['true', 'True', 'TRUE'])
+const FALSE = new Set(['false', 'False', 'FALSE'])
+
+/** Read and validate every input. Throws InputError on the first problem. */
+export function readInputs(read: InputReader, env: Env, cwd: string = process.cwd()): Inputs {
+  const workspace = env.GITHUB_WORKSPACE || cwd
+  const distributionIds = readDistributionIds(read('distribution-id'))
+  const batchSize = readInteger(read, 'batch-size', 1, MAX_BATCH_SIZE, MAX_BATCH_SIZE)
+  const wait = readBoolean(read, 'wait', false)
+  const dryRun = readBoolean(read, 'dry-run', false)
+  const timeoutMs = readTimeout(read('timeout'))
+  const callerReference = readCallerReference(read('caller-reference'), env)
+  const awsRegion = read('aws-region').trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1'
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(awsRegion)) {
+    throw new InputError('aws-region', `${quote(awsRegion)} is not an AWS region name (e.g. us-east-1)`)
+  }
+
+  const pathsText = read('paths')
+  const pathsFile = read('paths-file').trim()
+  const items: Item[] = []
+  const seen = new Set<string>()
+  addItems(items, seen, pathsText.split(/\r?\n/), 'paths')
+  if (pathsFile !== '') addItems(items, seen, readPathsFile(pathsFile, workspace), 'paths-file')
+  const pathsGiven = pathsText.trim() !== '' || pathsFile !== ''
+  if (!pathsGiven) {
+    throw new InputError('paths', 'nothing to invalidate: give `paths` (one per line) or `paths-file`')
+  }
+
+  return {
+    distributionIds,
+    items,
+    pathsGiven,
+    batchSize,
+    wait,
+    timeoutMs,
+    callerReference,
+    dryRun,
+    awsRegion,
+    workspace,
+  }
+}
+
+/** Ids separated by newlines or commas; duplicates dropped. */
+function readDistributionIds(text: string): string[] {
+  const ids = [
+    ...new Set(
+      text
+        .split(/[\n,]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ]
+  if (ids.length === 0) {
+    throw new InputError(
+      'distribution-id',
+      'is required: one or more CloudFront distribution ids (e.g. E2EXAMPLE0000)',
+    )
+  }
+  for (const id of ids) {
+    if (!DISTRIBUTION_ID.test(id)) {
+      const hint = /^[a-z0-9]+$/i.test(id) && id.toUpperCase() !== id ? ' (ids are upper-case)' : ''
+      throw new InputError(
+        'distribution-id',
+        `${quote(id)} is not a distribution id: expected 10–20 upper-case letters and digits, e.g. E2EXAMPLE0000${hint}`,
+      )
+    }
+  }
+  return ids
+}
+
+function addItems(items: Item[], seen: Set<string>, lines: readonly string[], input: string): void {
+  lines.forEach((line, index) => {
+    let item: Item | undefined
+    try {
+      item = normalizeItem(line)
+    } catch (e) {
+      if (!(e instanceof PathError)) throw e
+      const where = input === 'paths-file' ? `line ${index + 1}: ` : ''
+      throw new InputError(input, `${where}${e.message}`)
+    }
+    if (item !== undefined && !seen.has(item.value)) {
+      seen.add(item.value)
+      items.push(item)
+    }
+  })
+}
+
+function readPathsFile(file: string, workspace: string): string[] {
+  const full = isAbsolute(file) ? file : resolve(workspace, file)
+  try {
+    return readFileSync(full, 'utf8').split(/\r?\n/)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? e)
+    throw new InputError('paths-file', `${quote(file)} cannot be read (${why}; resolved to ${full})`)
+  }
+}
+
+function readBoolean(read: InputReader, name: string, fallback: boolean): boolean {
+  const text = read(name).trim()
+  if (text === '') return fallback // core.getBooleanInput would throw here; an omitted input is the default
+  if (TRUE.has(text)) return true
+  if (FALSE.has(text)) return false
+  throw new InputError(name, `${quote(text)} is not a boolean: use true or false`)
+}
+
+function readInteger(read: InputReader, name: string, min: number, max: number, fallback: number): number {
+  const text = read(name).trim()
+  if (text === '') return fallback
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    throw new InputError(name, `${quote(text)} is not a whole number from ${min} to ${max}`)
+  }
+  return n
+}
+
+function readTimeout(text: string): number {
+  if (text.trim() === '') return DEFAULT_TIMEOUT_MS
+  const ms = parseDuration(text)
+  if (ms === undefined || ms <= 0) {
+    throw new InputError(
+      'timeout',
+      `${quote(text)} is not a duration: use seconds (900) or 90s, 15m, 1h, 1h30m`,
+    )
+  }
+  return ms
+}
+
+/**
+ * The base of every CallerReference. By default it names this run, attempt and step, so a retried request
+ * is recognised by CloudFront while a re-run of the job or a second step in it makes new invalidations.
+ * Outside Actions (the CLI) a random base per invocation does the same for retries within one process.
+ */
+function readCallerReference(text: string, env: Env): string {
+  let base = text.trim()
+  if (base === '') {
+    const runId = env.GITHUB_RUN_ID
+    base = runId
+      ? `${runId}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${env.GITHUB_ACTION ?? 'step'}`
+      : `cli-${createHash('sha256').update(`${process.pid}-${Date.now()}-${Math.random()}`).digest('hex').slice(0, 16)}`
+  }
+  if (/[\u0000-\u001f\u007f]/.test(base)) {
+    throw new InputError('caller-reference', `${quote(base)} contains control characters`)
+  }
+  // Keep references short whatever the base: a long base is shortened to a prefix plus its hash.
+  if (base.length > 64)
+    base = `${base.slice(0, 40)}~${createHash('sha256').update(base).digest('hex').slice(0, 16)}`
+  return base
+}

@@ -1,0 +1,15 @@
+/**
+ * What the run needs from its host: logging, outputs and the summary. The action implements it with
+ * @actions/core (main.ts), the CLI with the terminal (cli.ts); the pipeline only sees this interface.
+ */
+export interface Io {
+  debug(message: string): void
+  info(message: string): void
+  warning(message: string): void
+  notice(message: string): void
+  /** Fold a long listing into a collapsible group. */
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>
+  setOutput(name: string, value: string): void
+  /** Write the job summary (Markdown). */
+  summary(markdown: string): Promise<void>
+}

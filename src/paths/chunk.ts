@@ -1,0 +1,49 @@
+/**
+ * Splitting a distribution's items into CreateInvalidation batches.
+ */
+import { MAX_WILDCARD_PATHS_IN_PROGRESS } from '../constants.js'
+import type { Item } from './encode.js'
+
+/** Paths counted against each of CloudFront's two in-progress quotas. */
+export interface QuotaUse {
+  /** File paths and cache tags (counted against the 3,000 quota). */
+  files: number
+  /** Wildcard paths (counted against the separate quota of 15). */
+  wildcards: number
+}
+
+/** How an item counts against the quotas; tags are counted as file paths (see README "Limits"). */
+export function quotaUse(items: readonly Item[]): QuotaUse {
+  let wildcards = 0
+  for (const item of items) if (item.kind === 'wildcard') wildcards++
+  return { files: items.length - wildcards, wildcards }
+}
+
+/**
+ * Split items into batches of at most `batchSize` items and at most 15 wildcards each, so that every
+ * batch fits the in-progress quotas on its own and can always be submitted once earlier work completes.
+ * Wildcards go first: they are few, and a wave that clears many objects early is what users expect.
+ * Order is otherwise kept, so batch N is the same for the same input (CallerReference depends on it).
+ */
+export function chunkItems(items: readonly Item[], batchSize: number): Item[][] {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size ${batchSize}`)
+  const wildcards = items.filter((i) => i.kind === 'wildcard')
+  const others = items.filter((i) => i.kind !== 'wildcard')
+  const batches: Item[][] = []
+  let current: Item[] = []
+  let currentWildcards = 0
+  const flush = (): void => {
+    if (current.length > 0) batches.push(current)
+    current = []
+    currentWildcards = 0
+  }
+  for (const item of [...wildcards, ...others]) {
+    const isWildcard = item.kind === 'wildcard'
+    if (current.length >= batchSize || (isWildcard && currentWildcards >= MAX_WILDCARD_PATHS_IN_PROGRESS))
+      flush()
+    current.push(item)
+    if (isWildcard) currentWildcards++
+  }
+  flush()
+  return batches
+}

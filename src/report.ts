@@ -1,0 +1,182 @@
+/**
+ * Outputs, job summary and the one-line result, built from plain data. Pure: the same state always gives
+ * the same text, and tests read it without a runner.
+ */
+import type { InvalidationRecord } from './cloudfront/tracker.js'
+import { FREE_PATHS_PER_MONTH, MAX_PATHS_OUTPUT_BYTES, PRICE_PER_PATH_USD } from './constants.js'
+import { formatDuration } from './duration.js'
+import type { DistributionPlan } from './plan.js'
+
+/** `status` output values. `Failed`: the step failed before every batch was submitted. */
+export type RunStatus = 'Completed' | 'InProgress' | 'Planned' | 'Skipped' | 'Failed'
+
+/** Everything the report needs, filled in as the run goes. */
+export interface RunState {
+  dryRun: boolean
+  wait: boolean
+  plans: DistributionPlan[]
+  /** Invalidations created, in creation order. */
+  records: InvalidationRecord[]
+  /** Per-distribution failures, already explained. */
+  errors: string[]
+  timedOut: boolean
+  /** Milliseconds from step start to plan ready, submissions done, and the end. */
+  timings: { planMs: number; submitMs?: number; totalMs?: number }
+}
+
+/** The status the run ended in. */
+export function runStatus(s: RunState): RunStatus {
+  if (s.dryRun) return 'Planned'
+  const planned = s.plans.reduce((n, p) => n + p.batches.length, 0)
+  if (planned === 0) return 'Skipped'
+  if (s.records.length < planned)
+    return s.timedOut && s.errors.length === 0 && s.records.length > 0 ? 'InProgress' : 'Failed'
+  return s.records.every((r) => r.status === 'Completed') ? 'Completed' : 'InProgress'
+}
+
+/** Distinct submitted paths over all distributions, in plan order. */
+export function submittedPaths(s: RunState): string[] {
+  const seen = new Set<string>()
+  for (const p of s.plans) for (const i of p.items) seen.add(i.value)
+  return [...seen]
+}
+
+/** JSON array of strings cut to fit `maxBytes`; `cut` says how many were left out. */
+export function boundedJsonArray(values: readonly string[], maxBytes: number): { json: string; cut: number } {
+  let bytes = 2
+  let n = 0
+  for (const v of values) {
+    const add = Buffer.byteLength(JSON.stringify(v)) + (n > 0 ? 1 : 0)
+    if (bytes + add > maxBytes) break
+    bytes += add
+    n++
+  }
+  return { json: JSON.stringify(values.slice(0, n)), cut: values.length - n }
+}
+
+/** The step's outputs, plus warnings to print (a cut `paths` list). */
+export function buildOutputs(s: RunState): { outputs: Record<string, string>; warnings: string[] } {
+  const paths = submittedPaths(s)
+  const { json, cut } = boundedJsonArray(paths, MAX_PATHS_OUTPUT_BYTES)
+  const warnings =
+    cut > 0
+      ? [
+          `The 'paths' output lists the first ${paths.length - cut} of ${paths.length} paths (cut at ${MAX_PATHS_OUTPUT_BYTES / 1024} KiB to stay under GitHub's 1 MB output limit); 'path-count' is exact.`,
+        ]
+      : []
+  const invalidations = s.records.map((r) => ({
+    distributionId: r.distributionId,
+    id: r.id,
+    status: r.status,
+    pathCount: r.pathCount,
+    createTime: r.createTime,
+  }))
+  return {
+    outputs: {
+      'invalidation-id': s.records[0]?.id ?? '',
+      'invalidation-ids': JSON.stringify(s.records.map((r) => r.id)),
+      invalidations: JSON.stringify(invalidations),
+      paths: json,
+      'path-count': String(paths.length),
+      'batch-count': String(s.plans.reduce((n, p) => n + p.batches.length, 0)),
+      status: runStatus(s),
+    },
+    warnings,
+  }
+}
+
+/** Paths billed: every submitted item on every distribution (a wildcard or tag counts as one). */
+export function billedPaths(s: RunState): number {
+  return s.plans.reduce((n, p) => n + p.items.length, 0)
+}
+
+/** Cost if the month's free paths are already used up. */
+export function costEstimate(paths: number): string {
+  return `$${(paths * PRICE_PER_PATH_USD).toFixed(2)}`
+}
+
+/** The one line printed as a notice at the end. */
+export function resultLine(s: RunState): string {
+  const status = runStatus(s)
+  const paths = submittedPaths(s).length
+  const dists = s.plans.length
+  const batches = s.plans.reduce((n, p) => n + p.batches.length, 0)
+  const where = `${dists} distribution${dists === 1 ? '' : 's'}`
+  const time = s.timings.totalMs === undefined ? '' : ` in ${formatDuration(s.timings.totalMs)}`
+  switch (status) {
+    case 'Planned':
+      return `Dry run: would invalidate ${paths} path${paths === 1 ? '' : 's'} on ${where} in ${batches} batch${batches === 1 ? '' : 'es'} (no AWS call made).`
+    case 'Skipped':
+      return 'Nothing to invalidate: no paths left after normalisation.'
+    case 'Completed':
+      return `Invalidated ${paths} path${paths === 1 ? '' : 's'} on ${where}: ${s.records.length} invalidation(s) Completed${time}.`
+    case 'InProgress':
+      return `Submitted ${paths} path${paths === 1 ? '' : 's'} on ${where}: ${s.records.length} invalidation(s) in progress${time}${s.wait ? '' : ' (not waiting: set wait: true to wait for completion)'}.`
+    case 'Failed':
+      return `Failed after creating ${s.records.length} of ${batches} invalidation(s)${time}.`
+  }
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/`/g, "'")
+}
+
+/** The job summary, in GitHub-flavoured Markdown. */
+export function buildSummary(s: RunState): string {
+  const status = runStatus(s)
+  const billed = billedPaths(s)
+  const lines: string[] = []
+  lines.push(`## CloudFront invalidation: ${status}`, '', resultLine(s), '')
+  lines.push(
+    '| Distribution | Paths | Batches | Invalidations | Status |',
+    '| --- | ---: | ---: | --- | --- |',
+  )
+  for (const p of s.plans) {
+    const recs = s.records.filter((r) => r.distributionId === p.distributionId)
+    const ids = recs.map((r) => `\`${r.id}\``).join(' ')
+    const st = s.dryRun
+      ? 'Planned'
+      : recs.length === 0
+        ? p.batches.length === 0
+          ? 'Skipped'
+          : 'Failed'
+        : recs.length < p.batches.length
+          ? `${recs.length}/${p.batches.length} created`
+          : recs.every((r) => r.status === 'Completed')
+            ? 'Completed'
+            : 'InProgress'
+    lines.push(
+      `| \`${p.distributionId}\` | ${p.items.length} | ${p.batches.length} | ${ids || '–'} | ${st} |`,
+    )
+  }
+  lines.push('')
+  lines.push(
+    `**Billed paths:** ${billed} (a wildcard or tag counts as one). CloudFront gives ${FREE_PATHS_PER_MONTH.toLocaleString('en-US')} free paths a month per account, then $${PRICE_PER_PATH_USD} a path: at most ${costEstimate(billed)} for this run.`,
+  )
+  const t = s.timings
+  lines.push(
+    '',
+    `**Timings:** plan ${formatDuration(t.planMs)}` +
+      (t.submitMs === undefined ? '' : `, submitted by ${formatDuration(t.submitMs)}`) +
+      (t.totalMs === undefined ? '' : `, total ${formatDuration(t.totalMs)}`),
+  )
+  if (s.errors.length > 0) {
+    lines.push('', '**Errors:**', '')
+    for (const e of s.errors) lines.push(`- ${escapeCell(e)}`)
+  }
+  const paths = submittedPaths(s)
+  if (paths.length > 0) {
+    const shown = paths.slice(0, 1000)
+    lines.push(
+      '',
+      `<details><summary>${paths.length} path${paths.length === 1 ? '' : 's'}</summary>`,
+      '',
+      '```',
+    )
+    for (const p of shown) lines.push(p.replace(/```/g, "'''"))
+    if (paths.length > shown.length)
+      lines.push(`… and ${paths.length - shown.length} more (see the 'paths' output)`)
+    lines.push('```', '', '</details>')
+  }
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { INPUT_NAMES, parseArgs } from '../src/cli.js'
+
+describe('parseArgs', () => {
+  it('maps flags to inputs; repeated list flags add lines; bare booleans mean true', () => {
+    const a = parseArgs(['--distribution-id', 'E1', '--paths', '/a', '--paths=/b', '--wait', '--dry-run', 'false', '--json'])
+    expect(Object.fromEntries(a.inputs)).toEqual({ 'distribution-id': 'E1', paths: '/a\n/b', wait: 'true', 'dry-run': 'false' })
+    expect(a.json).toBe(true)
+  })
+
+  it.each([
+    [['--bogus', 'x'], /Input '--bogus': unknown flag/],
+    [['--paths'], /needs a value/],
+    [['stray'], /unexpected "stray"/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(message)
+  })
+
+  it('knows every input of action.yml, and no other', () => {
+    const yml = readFileSync(new URL('../action.yml', import.meta.url), 'utf8')
+    const inputs = yml.slice(yml.indexOf('\ninputs:'), yml.indexOf('\noutputs:'))
+    const names = [...inputs.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1])
+    expect([...INPUT_NAMES].sort()).toEqual(names.sort())
+  })
+})

@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { InputError } from '../src/errors.js'
+import { readInputs } from '../src/inputs.js'
+
+const reader = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+const base = { 'distribution-id': 'E2EXAMPLE0000', paths: '/index.html' }
+const env = { GITHUB_RUN_ID: '123', GITHUB_RUN_ATTEMPT: '2', GITHUB_ACTION: 'invalidate' }
+
+function inputError(values: Record<string, string>, e: Record<string, string> = env): InputError {
+  try {
+    readInputs(reader(values), e, '/tmp')
+  } catch (err) {
+    if (err instanceof InputError) return err
+    throw err
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('readInputs defaults', () => {
+  it('gives the documented defaults', () => {
+    const i = readInputs(reader(base), env, '/work')
+    expect(i).toMatchObject({
+      distributionIds: ['E2EXAMPLE0000'],
+      batchSize: 3000,
+      wait: false,
+      dryRun: false,
+      timeoutMs: 15 * 60_000,
+      callerReference: '123-2-invalidate',
+      awsRegion: 'us-east-1',
+      workspace: '/work',
+    })
+    expect(i.items).toEqual([{ kind: 'path', value: '/index.html' }])
+  })
+
+  it('reads lists, booleans, durations and regions', () => {
+    const i = readInputs(
+      reader({
+        'distribution-id': 'E2EXAMPLE0000, E3EXAMPLE1111\nE2EXAMPLE0000',
+        paths: 'a.html\n\n/b c\n#tag\n/a.html',
+        'batch-size': '100',
+        wait: 'True',
+        'dry-run': 'FALSE',
+        timeout: '90s',
+        'aws-region': 'eu-west-1',
+        'caller-reference': 'deploy-42',
+      }),
+      {},
+    )
+    expect(i.distributionIds).toEqual(['E2EXAMPLE0000', 'E3EXAMPLE1111'])
+    expect(i.items.map((x) => x.value)).toEqual(['/a.html', '/b%20c', '#tag'])
+    expect(i).toMatchObject({ batchSize: 100, wait: true, dryRun: false, timeoutMs: 90_000, awsRegion: 'eu-west-1' })
+    expect(i.callerReference).toBe('deploy-42')
+  })
+
+  it('takes AWS_REGION when aws-region is empty', () => {
+    expect(readInputs(reader(base), { AWS_REGION: 'ap-south-1' }).awsRegion).toBe('ap-south-1')
+  })
+
+  it('makes a random caller reference outside Actions and shortens long ones', () => {
+    const a = readInputs(reader(base), {}).callerReference
+    expect(a).toMatch(/^cli-[0-9a-f]{16}$/)
+    const long = readInputs(reader({ ...base, 'caller-reference': 'x'.repeat(200) }), {}).callerReference
+    expect(long.length).toBeLessThanOrEqual(64)
+  })
+
+  it('reads paths-file relative to the workspace, after paths, deduplicated', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfi-inputs-'))
+    mkdirSync(join(dir, 'sub'))
+    writeFileSync(join(dir, 'sub', 'list.txt'), '/index.html\r\n/two.html\n\n/three.html\n')
+    const i = readInputs(reader({ ...base, 'paths-file': 'sub/list.txt' }), { GITHUB_WORKSPACE: dir })
+    expect(i.items.map((x) => x.value)).toEqual(['/index.html', '/two.html', '/three.html'])
+  })
+})
+
+describe('readInputs errors name the input and what is allowed', () => {
+  it.each([
+    [{ paths: '/x' }, 'distribution-id', /is required/],
+    [{ ...base, 'distribution-id': 'E2EXAMPLE' }, 'distribution-id', /"E2EXAMPLE" is not a distribution id: expected 10–20 upper-case/],
+    [{ ...base, 'distribution-id': 'e2example0000' }, 'distribution-id', /ids are upper-case/],
+    [{ ...base, 'distribution-id': 'www.example.com' }, 'distribution-id', /not a distribution id/],
+    [{ 'distribution-id': 'E2EXAMPLE0000' }, 'paths', /nothing to invalidate/],
+    [{ ...base, paths: '/ok\n/bad/*.jpg' }, 'paths', /only as the last character/],
+    [{ ...base, 'batch-size': '0' }, 'batch-size', /"0" is not a whole number from 1 to 3000/],
+    [{ ...base, 'batch-size': '3001' }, 'batch-size', /from 1 to 3000/],
+    [{ ...base, 'batch-size': '10.5' }, 'batch-size', /whole number/],
+    [{ ...base, wait: 'yes' }, 'wait', /"yes" is not a boolean: use true or false/],
+    [{ ...base, 'dry-run': '1' }, 'dry-run', /not a boolean/],
+    [{ ...base, timeout: '15 minutes' }, 'timeout', /not a duration/],
+    [{ ...base, timeout: '0' }, 'timeout', /not a duration/],
+    [{ ...base, 'aws-region': 'mars' }, 'aws-region', /not an AWS region/],
+    [{ ...base, 'paths-file': 'missing.txt' }, 'paths-file', /cannot be read \(no such file/],
+    [{ ...base, 'caller-reference': 'a\u0001b' }, 'caller-reference', /control characters/],
+  ])('%j -> %s', (values, input, message) => {
+    const e = inputError(values)
+    expect(e.input).toBe(input)
+    expect(e.message).toMatch(new RegExp(`^Input '${input}': `))
+    expect(e.message).toMatch(message)
+    expect(e.message).not.toContain('\n')
+  })
+
+  it('names the line of a bad paths-file entry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfi-inputs-'))
+    writeFileSync(join(dir, 'list.txt'), '/ok\n/also-ok\n/bad*/x\n')
+    const e = inputError({ ...base, 'paths-file': 'list.txt' }, { GITHUB_WORKSPACE: dir })
+    expect(e.message).toMatch(/^Input 'paths-file': line 3: /)
+  })
+
+  it('says a directory is not a paths-file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfi-inputs-'))
+    expect(inputError({ ...base, 'paths-file': '.' }, { GITHUB_WORKSPACE: dir }).message).toMatch(/is a directory/)
+  })
+})
