@@ -105,7 +105,7 @@ function readDistributionIds(text: string): string[] {
   }
   for (const id of ids) {
     if (!DISTRIBUTION_ID.test(id)) {
-      const hint = /^[a-z0-9]+$/i.test(id) && id.toUpperCase() !== id ? ' (ids are upper-case)' : ''
+      const hint = id.toUpperCase() !== id && DISTRIBUTION_ID.test(id.toUpperCase()) ? ' (ids are upper-case)' : ''
       throw new InputError(
         'distribution-id',
         `${quote(id)} is not a distribution id: expected 10–20 upper-case letters and digits, e.g. E2EXAMPLE0000${hint}`,

@@ -25,12 +25,13 @@ const io: Io = {
   },
 }
 
-/** Run the action. Never throws: a failure is reported with setFailed (one line; the stack only in debug). */
+/** Run the action. Never throws: a failure is reported with setFailed (one line; the stack only as debug). */
 export async function run(deps: Deps = {}): Promise<void> {
   try {
     await execute((name) => core.getInput(name), process.env, io, deps)
   } catch (e) {
-    if (core.isDebug() && e instanceof Error && e.stack) core.debug(e.stack)
+    // The runner shows ::debug:: lines only when step debug logging (ACTIONS_STEP_DEBUG) is on.
+    if (e instanceof Error && e.stack) core.debug(e.stack)
     core.setFailed(errorMessage(e))
   }
 }

