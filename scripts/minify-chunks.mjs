@@ -16,9 +16,7 @@ for (const file of readdirSync(dist).filter((f) => /^\d+\.index\.js$/.test(f))) 
     // Keep class and function names: stack traces and SDK error names stay readable.
     keep_classnames: true,
     keep_fnames: true,
-    sourceMap: existsSync(mapPath)
-      ? { content: readFileSync(mapPath, 'utf8'), url: `${file}.map` }
-      : false,
+    sourceMap: existsSync(mapPath) ? { content: readFileSync(mapPath, 'utf8'), url: `${file}.map` } : false,
   })
   if (result.code === undefined) throw new Error(`terser produced nothing for ${file}`)
   writeFileSync(path, result.code)
