@@ -56,12 +56,18 @@ function toInfo(inv: SdkInvalidation | undefined): InvalidationInfo {
   return info
 }
 
+/** Longest a single API request may take before it is abandoned and retried. */
+const REQUEST_TIMEOUT_MS = 30_000
+
 /** Load the SDK and build the client (endpoint and credentials come from the SDK's own chain). */
 export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
   const sdk = await import('./sdk.js')
   const client = new sdk.CloudFrontClient({
     region: options.region,
     customUserAgent: options.userAgent,
+    // A request that hangs is treated like a dropped connection and retried (the SDK only logs a
+    // warning on requestTimeout unless told to throw), rather than eating the whole step's timeout.
+    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   })
   return {
     async createInvalidation(distributionId, callerReference, paths, signal) {

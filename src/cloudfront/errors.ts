@@ -94,11 +94,13 @@ export function explain(e: unknown, operation: string, target: string): string {
     case 'NoSuchInvalidation':
       return `${target}: invalidation not found: it belongs to another distribution or account. AWS said: ${message}`
     case 'InvalidationBatchAlreadyExists':
+    case 'InvalidArgument':
+      if (name === 'InvalidArgument' && !/caller ?reference/i.test(message)) {
+        return `${target}: CloudFront rejected ${operation} as invalid: ${message}`
+      }
       return `${target}: CallerReference already used with different paths: set a new 'caller-reference' (it must change whenever the paths do). AWS said: ${message}`
     case 'CredentialsProviderError':
       return `no AWS credentials found: run aws-actions/configure-aws-credentials before this step (or set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), or use dry-run: true to plan without AWS. (${message})`
-    case 'InvalidArgument':
-      return `${target}: CloudFront rejected ${operation} as invalid: ${message}`
     case 'TooManyInvalidationsInProgress':
       return `${target}: too many invalidations in progress (CloudFront allows 3,000 file paths and 15 wildcard paths at once). AWS said: ${message}`
     default:
