@@ -1,0 +1,621 @@
+/**
+ * The wildcard-collapse planner: per distribution, choose the set of paths to submit that covers every
+ * requested path, bills as few paths as the user allows, and throws away as little of the cache as it can.
+ *
+ * By dollars alone a wildcard always wins (`/*` is one billed path), so the planner's real job is to
+ * protect the cache. It works on a trie of directories, in two phases:
+ *
+ * 1. The rule (always). A directory `D/` becomes `D/*` when
+ *    - the site's tree is known under D: the wildcard replaces at least {@link MIN_WILDCARD_PATHS} billed
+ *      paths and at most {@link MAX_UNCHANGED_PERCENT}% of the objects under D are unchanged (not
+ *      requested); the topmost such directory wins, as it saves the most paths within the same tolerance;
+ *    - nothing is known under D (no tree, or a directory the tree does not list, such as deleted files):
+ *      at least {@link PRIOR_MIN_DIRECT_PATHS} billed paths sit directly in D (files, or subdirectories
+ *      this rule already collapsed), so a wildcard never guesses across sibling directories.
+ *    `/*` is never chosen by the rule: other cache behaviours may serve paths the tree does not list.
+ *    If the wildcard quota cannot hold every chosen directory, the ones that save the most paths win.
+ * 2. `maxPaths` (only when still over it). Collapse further, greedily: with a tree, the directory that
+ *    invalidates the fewest unchanged objects per billed path saved; without one, the directory whose
+ *    changes span the most immediate entries (the best evidence, without a tree, that most of it
+ *    changed). `/*` is the last resort, with a warning.
+ *
+ * Tags, paths with a query string and the user's own wildcards are never rewritten; a user's wildcard
+ * does drop the requested paths it already covers, and a planned wildcard may absorb user wildcards that
+ * sit inside its directory (it invalidates a superset of what they would).
+ * Every tie is broken by path order, so the same request and tree always give the same plan.
+ */
+import { MAX_WILDCARD_PATHS_IN_PROGRESS, PRICE_PER_PATH_USD } from '../constants.js'
+import type { Item } from './encode.js'
+
+/**
+ * With a known tree, a directory collapses when at most this share (percent) of the objects under it is
+ * unchanged, i.e. at least 90% of it changed: a wildcard there evicts at most one unchanged object per
+ * nine changed ones.
+ */
+export const MAX_UNCHANGED_PERCENT = 10
+
+/**
+ * The rule adds a wildcard only where it replaces at least this many billed paths. Below that the saving
+ * is a few cents, while each wildcard holds one of the 15 in-progress wildcard slots that later deploys
+ * to the same distribution may need (a page served as `/p/` and `/p/index.html` is not worth a slot).
+ */
+export const MIN_WILDCARD_PATHS = 10
+
+/**
+ * Without a known tree, a directory collapses only when at least this many billed paths sit directly in
+ * it: unchanged objects cannot be counted, so a wildcard must save real money (about $0.50) to be worth
+ * the guess. Rebuilt hashed-asset directories (old and new names) pass easily; 20 edited product pages
+ * in a flat `/products/` of 6,000 do not, where a lower bar (10) would throw away the other 5,980.
+ */
+export const PRIOR_MIN_DIRECT_PATHS = 100
+
+/** How the planner may change a distribution's items. */
+export interface CollapseOptions {
+  /** `auto` (default) plans wildcards; `off` returns the items as they are. */
+  mode?: 'auto' | 'off'
+  /** Cap on billed paths for this distribution and run (whole number >= 1); collapse further to fit it. */
+  maxPaths?: number
+  /**
+   * Wildcard paths the scheduler already sees in progress on this distribution (0 for a dry run). The
+   * planner adds wildcards only while those, plus the request's own wildcards, plus its new ones fit
+   * CloudFront's quota of 15; user wildcards beyond that are kept and simply go in later waves.
+   */
+  wildcardsInProgress?: number
+  /**
+   * Every object URL path of the site (encoded, as in `Item.value`), when the sources know it (files,
+   * diff or sync-log under `root`). Without it the planner uses the conservative prior.
+   */
+  tree?: ReadonlySet<string> | readonly string[]
+}
+
+/** A wildcard the planner added. */
+export interface CollapsedWildcard {
+  /** The wildcard path, always a whole directory: `/dir/sub/*`. */
+  value: string
+  /** Requested items (paths and user wildcards) it stands in for. */
+  covers: number
+  /** Unchanged objects of the tree it invalidates as well; present only when the tree is known. */
+  unchanged?: number
+}
+
+/** The plan for one distribution. */
+export interface CollapseResult {
+  /** What to submit, in the order requested; each new wildcard stands where its first covered item was. */
+  items: Item[]
+  /** Items requested, before collapse (the `requested-path-count` output). */
+  requested: number
+  /** Billed paths after collapse: `items.length` (a wildcard or a tag bills as one path). */
+  billed: number
+  /** The wildcards the planner added, in submission order. */
+  wildcards: CollapsedWildcard[]
+  /** Requested items dropped because a requested wildcard already covers them, or repeated. */
+  redundant: number
+  /** Unchanged objects the new wildcards invalidate in all; present only when the tree is known. */
+  unchanged?: number
+  /** True when the planner itself submitted `/*`. */
+  rootFallback: boolean
+  /** Lines for the log: `/*` fallback, a `maxPaths` that cannot be met, the wildcard quota binding. */
+  warnings: string[]
+}
+
+/** A directory of the trie (its prefix ends in `/`) holding at least one requested item. */
+interface Dir {
+  readonly prefix: string
+  readonly parent: Dir | undefined
+  readonly children: Dir[]
+  readonly depth: number
+  /** Requested paths (not covered by a user wildcard) whose directory is exactly this one. */
+  directPaths: number
+  /** User wildcards whose prefix's directory is this one (`/img/*` and `/img/a*` both sit in `/img/`). */
+  directWild: number
+  /** Tree objects (and the unchanged among them) whose deepest directory in the trie is this one. */
+  ownTree: number
+  ownUnchanged: number
+  // Totals over the subtree, fixed once built.
+  /** Requested paths under this directory: "changed" in the 90% rule. */
+  paths: number
+  /** User wildcards under this directory. */
+  userWild: number
+  /** Tree objects under this directory, and the unchanged ones (not requested, not under a user wildcard). */
+  tree: number
+  baseUnchanged: number
+  /** Immediate entries holding requested items: direct paths and wildcards, and subdirectories. */
+  entries: number
+  // Live values while planning; meaningful only while the directory is neither chosen nor absorbed.
+  /** Billed items under this directory now. */
+  items: number
+  /** Wildcards under this directory now (user ones and chosen ones). */
+  wild: number
+  /** Unchanged objects under this directory that no chosen wildcard evicts yet. */
+  unchanged: number
+  chosen: boolean
+  /** Under a chosen directory: no longer a candidate, its items are gone. */
+  absorbed: boolean
+  /** Bumped whenever a live value changes, so stale heap entries can be skipped. */
+  version: number
+}
+
+/** The directory part of a path, up to and including its last `/` (`/a/b.js` -> `/a/`, `/a/` -> `/a/`). */
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1)
+}
+
+/**
+ * Plan the items to submit for one distribution: see the module comment for the rule. Pure and
+ * deterministic; 20,000 paths plan in a few milliseconds (one trie, a heap for the `maxPaths` phase).
+ *
+ * @param items the distribution's requested items, normalised (see `normalizeItems`).
+ * @throws RangeError on a `maxPaths` or `wildcardsInProgress` that is not a whole number in range.
+ */
+export function collapse(items: readonly Item[], options: CollapseOptions = {}): CollapseResult {
+  const { mode = 'auto', maxPaths, wildcardsInProgress = 0, tree } = options
+  if (maxPaths !== undefined && (!Number.isInteger(maxPaths) || maxPaths < 1)) {
+    throw new RangeError(`maxPaths must be a whole number >= 1, got ${maxPaths}`)
+  }
+  if (!Number.isInteger(wildcardsInProgress) || wildcardsInProgress < 0) {
+    throw new RangeError(`wildcardsInProgress must be a whole number >= 0, got ${wildcardsInProgress}`)
+  }
+  if (mode === 'off') {
+    return {
+      items: [...items],
+      requested: items.length,
+      billed: items.length,
+      wildcards: [],
+      redundant: 0,
+      rootFallback: false,
+      warnings: [],
+    }
+  }
+  return new Planner(items, wildcardsInProgress, tree).plan(maxPaths)
+}
+
+/** An entry of the `maxPaths` phase's heap: a snapshot of a directory's live values when pushed. */
+interface Candidate {
+  dir: Dir
+  version: number
+  /** Billed paths saved by collapsing the directory now. */
+  saves: number
+  unchanged: number
+}
+
+/** Where each requested item went while building the trie. */
+type Fate = { kind: 'keep' } | { kind: 'drop' } | { kind: 'trie'; dir: Dir }
+
+class Planner {
+  private readonly dirs = new Map<string, Dir>()
+  /** Directories in creation order: a parent always comes before its children. */
+  private readonly order: Dir[] = []
+  private readonly root: Dir
+  private readonly fates: Fate[] = []
+  /** Items never rewritten (tags, query strings): they bill as they are. */
+  private fixed = 0
+  private fixedWild = 0
+  private redundant = 0
+  private readonly hasTree: boolean
+  /** Wildcards that may be in the plan at once: the quota minus those already in progress. */
+  private readonly wildLimit: number
+  private readonly warnings: string[] = []
+
+  constructor(
+    private readonly input: readonly Item[],
+    wildcardsInProgress: number,
+    tree: ReadonlySet<string> | readonly string[] | undefined,
+  ) {
+    this.wildLimit = MAX_WILDCARD_PATHS_IN_PROGRESS - wildcardsInProgress
+    this.hasTree = tree !== undefined
+    this.root = this.dir('/')
+    this.build(tree)
+  }
+
+  /** The trie directory for `prefix`, creating it and its missing ancestors. */
+  private dir(prefix: string): Dir {
+    const found = this.dirs.get(prefix)
+    if (found !== undefined) return found
+    // Iterative rather than recursive: a 4,000-character path may be 2,000 directories deep.
+    const missing: string[] = []
+    let parent: Dir | undefined
+    for (let p = prefix; p !== ''; p = dirOf(p.slice(0, -1))) {
+      parent = this.dirs.get(p)
+      if (parent !== undefined) break
+      missing.push(p)
+    }
+    let made = parent
+    for (let i = missing.length - 1; i >= 0; i--) {
+      const p = missing[i] ?? ''
+      const dir: Dir = {
+        prefix: p,
+        parent: made,
+        children: [],
+        depth: made === undefined ? 0 : made.depth + 1,
+        directPaths: 0,
+        directWild: 0,
+        ownTree: 0,
+        ownUnchanged: 0,
+        paths: 0,
+        userWild: 0,
+        tree: 0,
+        baseUnchanged: 0,
+        entries: 0,
+        items: 0,
+        wild: 0,
+        unchanged: 0,
+        chosen: false,
+        absorbed: false,
+        version: 0,
+      }
+      made?.children.push(dir)
+      this.dirs.set(p, dir)
+      this.order.push(dir)
+      made = dir
+    }
+    if (made === undefined) throw new Error(`unreachable: no directory for ${JSON.stringify(prefix)}`)
+    return made
+  }
+
+  /** Sort the items into kept, dropped and trie-held ones, then count the tree into the trie. */
+  private build(tree: ReadonlySet<string> | readonly string[] | undefined): void {
+    // User wildcards that may cover other items: not a query-string one (it matches query strings only).
+    const prefixes = new Set<string>()
+    for (const item of this.input) {
+      if (item.kind === 'wildcard' && !item.value.includes('?') && item.value.startsWith('/')) {
+        prefixes.add(item.value.slice(0, -1))
+      }
+    }
+    // Checking each distinct prefix length keeps coverage O(path count x distinct lengths), not x wildcards.
+    const lengths = [...new Set([...prefixes].map((p) => p.length))].sort((a, b) => a - b)
+    const coveredBelow = (value: string, longest: number): boolean => {
+      for (const n of lengths) {
+        if (n >= longest) break
+        if (prefixes.has(value.slice(0, n))) return true
+      }
+      return false
+    }
+
+    const seen = new Set<string>()
+    const requestedPaths = new Set<string>()
+    for (const item of this.input) {
+      if (seen.has(item.value)) {
+        this.fates.push({ kind: 'drop' })
+        this.redundant++
+        continue
+      }
+      seen.add(item.value)
+      // Tags and query strings are matched as written: no wildcard of ours may stand in for them.
+      if (item.kind === 'tag' || item.value.includes('?') || !item.value.startsWith('/')) {
+        this.fates.push({ kind: 'keep' })
+        this.fixed++
+        if (item.kind === 'wildcard') this.fixedWild++
+        continue
+      }
+      const isWild = item.kind === 'wildcard'
+      if (!isWild) requestedPaths.add(item.value)
+      // A path is covered by a wildcard with any prefix of it; a wildcard only by a strictly shorter one.
+      if (coveredBelow(item.value, isWild ? item.value.length - 1 : item.value.length + 1)) {
+        this.fates.push({ kind: 'drop' })
+        this.redundant++
+        continue
+      }
+      const dir = this.dir(dirOf(isWild ? item.value.slice(0, -1) : item.value))
+      if (isWild) dir.directWild++
+      else dir.directPaths++
+      this.fates.push({ kind: 'trie', dir })
+    }
+
+    if (tree !== undefined) {
+      const objects: Iterable<string> = tree instanceof Set ? tree : new Set(tree)
+      // Objects share directories: remember each directory's deepest trie ancestor once found.
+      const deepest = new Map<string, Dir>()
+      for (const object of objects) {
+        if (!object.startsWith('/')) continue
+        // Charge the object to its deepest directory in the trie; sums below spread it to the ancestors.
+        const own = dirOf(object)
+        let dir = deepest.get(own)
+        for (let p = own; dir === undefined; p = dirOf(p.slice(0, -1))) dir = this.dirs.get(p)
+        deepest.set(own, dir)
+        dir.ownTree++
+        // Unchanged: not requested, and not already evicted by a user wildcard.
+        if (!requestedPaths.has(object) && !coveredBelow(object, object.length + 1)) dir.ownUnchanged++
+      }
+    }
+
+    // Children come after their parent in `order`, so a reverse pass sums each subtree before its parent.
+    for (let i = this.order.length - 1; i >= 0; i--) {
+      const dir = this.order[i]
+      if (dir === undefined) continue
+      dir.paths += dir.directPaths
+      dir.userWild += dir.directWild
+      dir.tree += dir.ownTree
+      dir.baseUnchanged += dir.ownUnchanged
+      dir.entries = dir.directPaths + dir.directWild + dir.children.length
+      dir.items = dir.paths + dir.userWild
+      dir.wild = dir.userWild
+      dir.unchanged = dir.baseUnchanged
+      const parent = dir.parent
+      if (parent !== undefined) {
+        parent.paths += dir.paths
+        parent.userWild += dir.userWild
+        parent.tree += dir.tree
+        parent.baseUnchanged += dir.baseUnchanged
+      }
+    }
+  }
+
+  private billed(): number {
+    return this.fixed + this.root.items
+  }
+
+  private wildcardCount(): number {
+    return this.fixedWild + this.root.wild
+  }
+
+  /** Whether adding `dir/*` keeps the plan's wildcards within the quota (absorbing some never hurts). */
+  private fitsQuota(dir: Dir): boolean {
+    const delta = 1 - dir.wild
+    return delta <= 0 || this.wildcardCount() + delta <= this.wildLimit
+  }
+
+  /** Replace everything under `dir` by `dir/*`, updating the live totals of its ancestors. */
+  private choose(dir: Dir, onChange?: (dir: Dir) => void): void {
+    const savedItems = dir.items - 1
+    const savedWild = dir.wild - 1
+    const evicted = dir.unchanged
+    for (let a = dir.parent; a !== undefined; a = a.parent) {
+      a.items -= savedItems
+      a.wild -= savedWild
+      a.unchanged -= evicted
+      a.version++
+      onChange?.(a)
+    }
+    dir.items = 1
+    dir.wild = 1
+    dir.unchanged = 0
+    dir.chosen = true
+    dir.version++
+    // Mark the subtree absorbed; a subtree under an earlier choice is absorbed already, so skip it.
+    const stack = [...dir.children]
+    for (let d = stack.pop(); d !== undefined; d = stack.pop()) {
+      if (d.absorbed) continue
+      d.absorbed = true
+      d.chosen = false
+      stack.push(...d.children)
+    }
+  }
+
+  /** Phase 1 on `dir`'s subtree: push the directories the rule picks; true when `dir` itself is picked. */
+  private pick(dir: Dir, picked: Dir[]): boolean {
+    if (this.hasTree && dir.tree > 0) {
+      const share = dir.baseUnchanged * 100 <= (dir.paths + dir.baseUnchanged) * MAX_UNCHANGED_PERCENT
+      if (dir !== this.root && dir.items >= MIN_WILDCARD_PATHS && share) {
+        picked.push(dir)
+        return true
+      }
+      for (const child of dir.children) this.pick(child, picked)
+      return false
+    }
+    // Nothing known under dir (so under its children either): the prior, bottom-up.
+    const mark = picked.length
+    let direct = dir.directPaths + dir.directWild
+    for (const child of dir.children) if (this.pick(child, picked)) direct++
+    if (dir !== this.root && direct >= PRIOR_MIN_DIRECT_PATHS) {
+      picked.length = mark // dir/* replaces the wildcards picked below it
+      picked.push(dir)
+      return true
+    }
+    return false
+  }
+
+  /** Phase 1: apply the rule's picks that fit the wildcard quota, those saving the most paths first. */
+  private applyRule(): void {
+    const picked: Dir[] = []
+    this.pick(this.root, picked)
+    // Picks that absorb user wildcards first (they free quota), then by paths saved; ties by path.
+    const adds = (d: Dir): number => (d.wild === 0 ? 1 : 0)
+    picked.sort((a, b) => adds(a) - adds(b) || b.items - a.items || byPrefix(a, b))
+    let skipped = 0
+    for (const dir of picked) {
+      if (this.fitsQuota(dir)) this.choose(dir)
+      else skipped++
+    }
+    if (skipped > 0) {
+      this.warnings.push(
+        `wildcard quota: ${skipped} more ${skipped === 1 ? 'directory' : 'directories'} could be collapsed, but only ${MAX_WILDCARD_PATHS_IN_PROGRESS} wildcard paths may be in progress per distribution (${this.wildLimit < 0 ? 0 : this.wildLimit} free for this run)`,
+      )
+    }
+  }
+
+  private isCandidate(dir: Dir): boolean {
+    return dir !== this.root && !dir.absorbed && !dir.chosen && dir.items >= 2
+  }
+
+  private snapshot(dir: Dir): Candidate {
+    return { dir, version: dir.version, saves: dir.items - 1, unchanged: dir.unchanged }
+  }
+
+  /**
+   * Heap order of the `maxPaths` phase. With a tree: fewest unchanged objects per path saved (compared
+   * by cross-multiplying, so no rounding), then most saved. Without: most immediate entries changed,
+   * then most saved, then deepest. Always then by path, for determinism.
+   */
+  private readonly before = (a: Candidate, b: Candidate): boolean => {
+    if (this.hasTree) {
+      const x = a.unchanged * b.saves
+      const y = b.unchanged * a.saves
+      if (x !== y) return x < y
+    } else if (a.dir.entries !== b.dir.entries) {
+      return a.dir.entries > b.dir.entries
+    }
+    if (a.saves !== b.saves) return a.saves > b.saves
+    if (a.dir.depth !== b.dir.depth) return a.dir.depth > b.dir.depth
+    return a.dir.prefix < b.dir.prefix
+  }
+
+  /** Phase 2: collapse further, greedily, until `maxPaths` fits; `/*` last. */
+  private fit(maxPaths: number): void {
+    const heap = new Heap<Candidate>(this.before)
+    for (const dir of this.order) if (this.isCandidate(dir)) heap.push(this.snapshot(dir))
+    const push = (dir: Dir): void => {
+      if (this.isCandidate(dir)) heap.push(this.snapshot(dir))
+    }
+    // Candidates that would break the wildcard quota wait until a choice frees a wildcard.
+    const waiting = new Set<Dir>()
+    while (this.billed() > maxPaths) {
+      const top = heap.pop()
+      if (top === undefined) break
+      const dir = top.dir
+      if (top.version !== dir.version || !this.isCandidate(dir)) continue
+      if (!this.fitsQuota(dir)) {
+        waiting.add(dir)
+        continue
+      }
+      // The last step may overshoot: a small directory that just fits can beat the greedy pick.
+      const need = this.billed() - maxPaths
+      const next = this.hasTree && top.saves >= need ? this.finisher(need, top) : dir
+      const freesQuota = next.wild > 1
+      this.choose(next, push)
+      if (freesQuota) {
+        for (const d of waiting) push(d)
+        waiting.clear()
+      }
+    }
+    if (this.billed() > maxPaths && this.root.items >= 2) {
+      this.choose(this.root)
+      this.warnings.push(
+        `max-paths ${maxPaths}: collapsed to /*, which invalidates every cached object of the distribution (${this.input.length} paths requested)`,
+      )
+    }
+    if (this.billed() > maxPaths) {
+      this.warnings.push(
+        `max-paths ${maxPaths} cannot be met: the smallest plan bills ${this.billed()} paths, as cache tags and paths with a query string are never collapsed`,
+      )
+    }
+  }
+
+  /** The candidate that alone brings the plan within `maxPaths` evicting the fewest unchanged objects. */
+  private finisher(need: number, best: Candidate): Dir {
+    let pick = best
+    for (const dir of this.order) {
+      if (!this.isCandidate(dir) || dir.items - 1 < need || !this.fitsQuota(dir)) continue
+      const c = this.snapshot(dir)
+      // Fewest unchanged, then the smallest overshoot, then the deepest (it may hit objects the tree does
+      // not list, such as another cache behaviour's, only under itself), then path order.
+      const order =
+        c.unchanged - pick.unchanged ||
+        c.saves - pick.saves ||
+        pick.dir.depth - c.dir.depth ||
+        (c.dir.prefix < pick.dir.prefix ? -1 : 1)
+      if (order < 0) pick = c
+    }
+    return pick.dir
+  }
+
+  /** The chosen directory that now stands for items in `dir`, if any. */
+  private standIn(dir: Dir): Dir | undefined {
+    for (let d: Dir | undefined = dir; d !== undefined; d = d.parent) if (d.chosen && !d.absorbed) return d
+    return undefined
+  }
+
+  plan(maxPaths: number | undefined): CollapseResult {
+    this.applyRule()
+    if (maxPaths !== undefined && this.billed() > maxPaths) this.fit(maxPaths)
+
+    const items: Item[] = []
+    const wildcards: CollapsedWildcard[] = []
+    const emitted = new Set<Dir>()
+    let unchanged = 0
+    this.input.forEach((item, i) => {
+      const fate = this.fates[i]
+      if (fate === undefined || fate.kind === 'drop') return
+      const dir = fate.kind === 'trie' ? this.standIn(fate.dir) : undefined
+      if (dir === undefined) {
+        items.push(item)
+        return
+      }
+      if (emitted.has(dir)) return
+      emitted.add(dir)
+      const value = `${dir.prefix}*`
+      items.push({ kind: 'wildcard', value })
+      const wildcard: CollapsedWildcard = { value, covers: dir.paths + dir.userWild }
+      if (this.hasTree) wildcard.unchanged = dir.baseUnchanged
+      unchanged += dir.baseUnchanged
+      wildcards.push(wildcard)
+    })
+    const result: CollapseResult = {
+      items,
+      requested: this.input.length,
+      billed: items.length,
+      wildcards,
+      redundant: this.redundant,
+      rootFallback: this.root.chosen,
+      warnings: this.warnings,
+    }
+    if (this.hasTree) result.unchanged = unchanged
+    return result
+  }
+}
+
+function byPrefix(a: Dir, b: Dir): number {
+  return a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0
+}
+
+/** A binary heap; `before(a, b)` is true when `a` must come out first. */
+class Heap<T> {
+  private readonly a: T[] = []
+  constructor(private readonly before: (x: T, y: T) => boolean) {}
+
+  push(value: T): void {
+    const a = this.a
+    let i = a.length
+    a.push(value)
+    for (let parent = a[(i - 1) >> 1]; i > 0 && parent !== undefined; parent = a[(i - 1) >> 1]) {
+      if (!this.before(value, parent)) break
+      a[i] = parent
+      i = (i - 1) >> 1
+    }
+    a[i] = value
+  }
+
+  pop(): T | undefined {
+    const a = this.a
+    const top = a[0]
+    const last = a.pop()
+    if (a.length === 0 || last === undefined) return top
+    let i = 0
+    for (;;) {
+      const l = 2 * i + 1
+      const left = a[l]
+      if (left === undefined) break
+      const right = a[l + 1]
+      const [child, value] = right !== undefined && this.before(right, left) ? [l + 1, right] : [l, left]
+      if (!this.before(value, last)) break
+      a[i] = value
+      i = child
+    }
+    a[i] = last
+    return top
+  }
+}
+
+/** The invalidation price of `paths` billed paths, in USD, ignoring the monthly free allowance. */
+export function estimatedCostUsd(paths: number): number {
+  return Math.round(paths * PRICE_PER_PATH_USD * 1000) / 1000
+}
+
+/**
+ * One log line for a plan: requested and billed paths, the estimated cost, and each wildcard chosen with
+ * how many requested paths it covers (and, when the tree is known, how many unchanged objects it hits).
+ */
+export function describeCollapse(result: CollapseResult): string {
+  const n = (x: number): string => x.toLocaleString('en-US')
+  const cost = `$${estimatedCostUsd(result.billed).toFixed(3)} at $${PRICE_PER_PATH_USD}/path`
+  let line = `${n(result.requested)} requested paths -> ${n(result.billed)} billed (est. ${cost})`
+  if (result.redundant > 0) line += `; ${n(result.redundant)} already covered by requested wildcards`
+  if (result.wildcards.length > 0) {
+    const list = result.wildcards.map(
+      (w) =>
+        `${w.value} covers ${n(w.covers)}` +
+        (w.unchanged === undefined ? '' : `, ${n(w.unchanged)} unchanged`),
+    )
+    line += `; ${result.wildcards.length} wildcard${result.wildcards.length === 1 ? '' : 's'}: ${list.join('; ')}`
+  }
+  return line
+}
