@@ -25,7 +25,7 @@ try {
   // 1. The 10,000-path job.
   const paths = Array.from({ length: 10_000 }, (_, i) => `/p/${i}.html`).join('\n')
   const job = await runAction({
-    inputs: { 'distribution-id': DIST, paths, wait: 'true' },
+    inputs: { 'distribution-id': DIST, paths, wait: 'true', collapse: 'off' },
     env,
     timeoutMs: 300_000,
   })

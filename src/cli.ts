@@ -15,6 +15,16 @@ export const INPUT_NAMES = [
   'distribution-id',
   'paths',
   'paths-file',
+  'root',
+  'files',
+  'diff',
+  'prefix',
+  'index-document',
+  'github-token',
+  'sync-log',
+  'origin-path',
+  'collapse',
+  'max-paths',
   'batch-size',
   'wait',
   'timeout',
@@ -26,7 +36,7 @@ export const INPUT_NAMES = [
 /** Inputs that may be given as a bare flag (`--wait` means `--wait true`). */
 const BOOLEAN_FLAGS = new Set(['wait', 'dry-run'])
 /** Inputs that take one item per line: a repeated flag adds a line. */
-const LIST_FLAGS = new Set(['distribution-id', 'paths'])
+const LIST_FLAGS = new Set(['distribution-id', 'paths', 'files'])
 
 export interface CliArgs {
   inputs: Map<string, string>
@@ -84,6 +94,16 @@ Same engine and names as the GitHub Action's inputs (see README).
   --distribution-id ID   distribution id(s); repeat or separate with commas
   --paths PATH           a path or #tag; repeat for more
   --paths-file FILE      one path per line
+  --root DIR             directory served at the site root (default .)
+  --files PATTERN        files under root to invalidate, e.g. '**/*.html'; repeat for more
+  --diff RANGE           only files changed in BASE..HEAD (or 'auto' in GitHub Actions)
+  --prefix PATH          URL prefix for files (default /)
+  --index-document NAME  also invalidate a/ for a/NAME (default index.html; '' for off)
+  --github-token TOKEN   for --diff when git history is not enough (default $GITHUB_TOKEN)
+  --sync-log FILE        invalidate what an 'aws s3 sync' (or s5cmd) log changed
+  --origin-path PREFIX   S3 key prefix served at the root, stripped from sync-log keys ('auto' reads it)
+  --collapse auto|off    collapse mostly-changed directories into wildcards (default auto)
+  --max-paths N          cap billed paths per distribution
   --batch-size N         paths per request, 1-3000 (default 3000)
   --wait                 wait until every invalidation is Completed
   --timeout DURATION     budget for the whole run: 900, 90s, 15m, 1h (default 15m)
@@ -143,7 +163,10 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   }
   let code = 0
   try {
-    await execute((name) => args.inputs.get(name) ?? '', { ...env, GITHUB_WORKSPACE: undefined }, io)
+    // Like the action's `${{ github.token }}` default, the token falls back to the environment.
+    const read = (name: string): string =>
+      args.inputs.get(name) ?? (name === 'github-token' ? (env.GITHUB_TOKEN ?? '') : '')
+    await execute(read, { ...env, GITHUB_WORKSPACE: undefined }, io)
   } catch (e) {
     err(`cloudfront-invalidate: ${errorMessage(e)}`)
     code = e instanceof InputError ? 2 : 1

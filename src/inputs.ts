@@ -3,13 +3,16 @@
  * value and what is allowed, before any AWS call is made. The action passes `core.getInput`; the CLI
  * passes its parsed flags; both go through the same checks, so the two cannot drift.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { createHash } from 'node:crypto'
 import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE } from './constants.js'
 import { parseDuration } from './duration.js'
 import { InputError, quote } from './errors.js'
 import { normalizeItem, PathError, type Item } from './paths/encode.js'
+import { normalizeOriginPath } from './paths/origin-path.js'
+import { normalizePrefix } from './paths/url.js'
+import { parseRangeInput } from './sources/event.js'
 
 /** Reads one input's raw text ('' when not given). */
 export type InputReader = (name: string) => string
@@ -39,6 +42,31 @@ export interface Inputs {
   awsRegion: string
   /** Where relative file inputs are resolved: GITHUB_WORKSPACE for the action, the cwd for the CLI. */
   workspace: string
+  /** `root`: the directory served at the site root, as given (relative to `workspace`) and resolved. */
+  root: string
+  rootAbs: string
+  /** Whether `root` was set explicitly (then its tree is known to the collapse planner). */
+  rootGiven: boolean
+  /** `files`: minimatch patterns relative to root (empty: none given). */
+  files: string[]
+  /** `diff`: '' (off), 'auto', or a range such as 'BASE..HEAD'. */
+  diff: string
+  /** `prefix`, normalised to `/` or `/dir/`. */
+  prefix: string
+  /** `index-document` ('' turns the directory URL off). */
+  indexDocument: string
+  /** `github-token`, used only when git history is not enough for `diff`. */
+  githubToken: string
+  /** `collapse`: plan wildcards (`auto`) or submit the paths as computed (`off`). */
+  collapse: 'auto' | 'off'
+  /** `max-paths`: cap on billed paths per distribution per run. */
+  maxPaths?: number
+  /** `sync-log`: the absolute path of an `aws s3 sync` / s5cmd log, when given. */
+  syncLog?: string
+  /** `origin-path`: '' (strip nothing), 'auto', or a key prefix normalised to `dir/`. */
+  originPath: string
+  /** The triggering event, for `diff: auto`. */
+  event: { name: string; path?: string; repository?: string; apiUrl?: string }
 }
 
 /** A distribution id as CloudFront issues them: upper-case letters and digits (e.g. E2EXAMPLE0000). */
@@ -69,11 +97,41 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   addItems(items, seen, pathsText.split(/\r?\n/), 'paths')
   if (pathsFile !== '') addItems(items, seen, readPathsFile(pathsFile, workspace), 'paths-file')
   const pathsGiven = pathsText.trim() !== '' || pathsFile !== ''
-  if (!pathsGiven) {
-    throw new InputError('paths', 'nothing to invalidate: give `paths` (one per line) or `paths-file`')
+
+  const rootText = read('root').trim()
+  const root = rootText === '' ? '.' : rootText
+  const files = read('files')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+  const diff = read('diff').trim()
+  if (diff !== '' && diff !== 'auto') parseRangeInput(diff) // throws InputError('diff') with the usage
+  const prefix = wrapPathError('prefix', () => normalizePrefix(read('prefix')))
+  const indexDocument = readIndexDocument(read('index-document'))
+  const collapse = readChoice(read, 'collapse', ['auto', 'off'] as const, 'auto')
+  const maxPathsText = read('max-paths').trim()
+  let maxPaths: number | undefined
+  if (maxPathsText !== '') {
+    if (collapse === 'off') {
+      throw new InputError(
+        'max-paths',
+        `is set (${quote(maxPathsText)}) but collapse is 'off'; use collapse: auto, or drop max-paths`,
+      )
+    }
+    maxPaths = readInteger(read, 'max-paths', 1, Number.MAX_SAFE_INTEGER, 1)
+  }
+  const syncLogText = read('sync-log').trim()
+  const syncLog = syncLogText === '' ? undefined : checkReadableFile('sync-log', syncLogText, workspace)
+  const originPath = readOriginPath(read('origin-path'), dryRun, syncLog !== undefined)
+
+  if (!pathsGiven && files.length === 0 && diff === '' && syncLog === undefined) {
+    throw new InputError(
+      'paths',
+      'nothing to invalidate: give `paths` (one per line), `paths-file`, `files` patterns, `diff`, or `sync-log`',
+    )
   }
 
-  return {
+  const inputs: Inputs = {
     distributionIds,
     items,
     pathsGiven,
@@ -84,7 +142,98 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     dryRun,
     awsRegion,
     workspace,
+    root,
+    rootAbs: resolve(workspace, root),
+    rootGiven: rootText !== '',
+    files,
+    diff,
+    prefix,
+    indexDocument,
+    githubToken: read('github-token').trim(),
+    collapse,
+    originPath,
+    event: {
+      name: env.GITHUB_EVENT_NAME ?? '',
+      ...(env.GITHUB_EVENT_PATH ? { path: env.GITHUB_EVENT_PATH } : {}),
+      ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
+      ...(env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {}),
+    },
   }
+  if (maxPaths !== undefined) inputs.maxPaths = maxPaths
+  if (syncLog !== undefined) inputs.syncLog = syncLog
+  return inputs
+}
+
+function wrapPathError<T>(input: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (e) {
+    if (e instanceof PathError) throw new InputError(input, e.message)
+    throw e
+  }
+}
+
+function readChoice<T extends string>(
+  read: InputReader,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const text = read(name).trim()
+  if (text === '') return fallback
+  const found = allowed.find((a) => a === text)
+  if (found === undefined) throw new InputError(name, `${quote(text)} is not one of: ${allowed.join(', ')}`)
+  return found
+}
+
+/** A file name such as index.html: served at its directory too. No '/' or '*': it is a name, not a path. */
+function readIndexDocument(text: string): string {
+  const name = text.trim()
+  if (/[/*?]/.test(name)) {
+    throw new InputError(
+      'index-document',
+      `${quote(name)} must be a plain file name such as index.html (or empty to turn it off)`,
+    )
+  }
+  return name
+}
+
+/** `origin-path`: '', 'auto', or a key prefix. `auto` reads distributions, so it needs an AWS call. */
+function readOriginPath(text: string, dryRun: boolean, syncLogGiven: boolean): string {
+  const value = text.trim()
+  if (value === '') return ''
+  if (!syncLogGiven)
+    throw new InputError('origin-path', 'applies to sync-log keys only: set sync-log, or drop origin-path')
+  if (value === 'auto') {
+    if (dryRun) {
+      throw new InputError(
+        'origin-path',
+        "'auto' reads the distributions' origins, and a dry run makes no AWS call: give the prefix itself (e.g. site/, or empty for none)",
+      )
+    }
+    return 'auto'
+  }
+  if (value.includes('*'))
+    throw new InputError('origin-path', `${quote(value)} is an S3 key prefix, not a pattern`)
+  return normalizeOriginPath(value)
+}
+
+/** An existing, readable regular file, resolved against the workspace. */
+function checkReadableFile(input: string, file: string, workspace: string): string {
+  const full = isAbsolute(file) ? file : resolve(workspace, file)
+  let st
+  try {
+    st = statSync(full)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new InputError(
+      input,
+      `${quote(file)} cannot be read (${code === 'ENOENT' ? 'no such file' : String(code ?? e)}; resolved to ${full})`,
+    )
+  }
+  if (st.isDirectory())
+    throw new InputError(input, `${quote(file)} is a directory, not a file (resolved to ${full})`)
+  return full
 }
 
 /** Ids separated by newlines or commas; duplicates dropped. */
@@ -105,7 +254,8 @@ function readDistributionIds(text: string): string[] {
   }
   for (const id of ids) {
     if (!DISTRIBUTION_ID.test(id)) {
-      const hint = id.toUpperCase() !== id && DISTRIBUTION_ID.test(id.toUpperCase()) ? ' (ids are upper-case)' : ''
+      const hint =
+        id.toUpperCase() !== id && DISTRIBUTION_ID.test(id.toUpperCase()) ? ' (ids are upper-case)' : ''
       throw new InputError(
         'distribution-id',
         `${quote(id)} is not a distribution id: expected 10–20 upper-case letters and digits, e.g. E2EXAMPLE0000${hint}`,

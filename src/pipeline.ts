@@ -1,15 +1,23 @@
 /**
- * The run, step by step: inputs -> plan -> submit (and wait) -> outputs and summary. It wires modules
- * together and holds no logic worth unit-testing on its own; the end-to-end tests exercise it whole.
+ * The run, step by step: inputs -> sources -> plan (collapse, batches) -> submit (and wait) -> outputs
+ * and summary. It wires modules together and holds no logic worth unit-testing on its own; the
+ * end-to-end tests exercise it whole.
  */
 import type { CloudFrontApi, ConnectOptions } from './cloudfront/api.js'
 import { realClock, type Clock } from './cloudfront/clock.js'
+import { explain } from './cloudfront/errors.js'
 import { submitDistribution } from './cloudfront/scheduler.js'
 import { formatDuration } from './duration.js'
-import { readInputs, type Env, type InputReader } from './inputs.js'
+import { readInputs, type Env, type Inputs, type InputReader } from './inputs.js'
 import type { Io } from './io.js'
-import { makePlan } from './plan.js'
+import { describeCollapse } from './paths/collapse.js'
+import type { Item } from './paths/encode.js'
+import { originPathFor, unservedBuckets, type OriginsView } from './paths/origin-path.js'
+import { bucketsIn, outsideWarning, relativePaths, unservedWarning } from './paths/sync-log.js'
+import { filesToItems } from './paths/url.js'
+import { planDistribution, type PlanOptions } from './plan.js'
 import { buildOutputs, buildSummary, resultLine, runStatus, type RunState } from './report.js'
+import { collectSources, type Sources } from './sources/collect.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
 export interface Deps {
@@ -29,110 +37,211 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
   const clock = deps.clock ?? realClock
   const started = clock.now()
   const inputs = readInputs(read, env)
-  io.debug(`inputs: ${JSON.stringify({ ...inputs, items: `${inputs.items.length} items` })}`)
-
-  const plans = makePlan(inputs.distributionIds, inputs.items, inputs.batchSize)
-  const state: RunState = {
-    dryRun: inputs.dryRun,
-    wait: inputs.wait,
-    plans,
-    records: [],
-    errors: [],
-    timedOut: false,
-    timings: { planMs: clock.now() - started },
-  }
-  const batchCount = plans.reduce((n, p) => n + p.batches.length, 0)
-  await io.group(
-    `Plan: ${inputs.items.length} path(s) -> ${batchCount} batch(es) on ${plans.length} distribution(s)`,
-    async () => {
-      for (const p of plans) {
-        io.info(`${p.distributionId}: ${p.items.length} path(s) in ${p.batches.length} batch(es)`)
-      }
-      for (const item of inputs.items) io.info(item.value)
-    },
+  io.debug(
+    `inputs: ${JSON.stringify({ ...inputs, items: `${inputs.items.length} items`, githubToken: inputs.githubToken ? '***' : '' })}`,
   )
 
+  // The deadline covers everything from here: sources, quota waits, completion.
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new DeadlineError('timeout')), inputs.timeoutMs)
+  let api: CloudFrontApi | undefined
+  const getApi = async (): Promise<CloudFrontApi> => {
+    api ??= await (deps.connect ?? (await import('./cloudfront/api.js')).connect)({
+      region: inputs.awsRegion,
+      userAgent: USER_AGENT,
+    })
+    return api
+  }
+
+  const log = {
+    info: (m: string) => io.info(m),
+    warning: (m: string) => io.warning(m),
+    notice: (m: string) => io.notice(m),
+    debug: (m: string) => io.debug(m),
+  }
+  let state: RunState | undefined
   try {
-    if (inputs.dryRun || batchCount === 0) return state
-    const connect = deps.connect ?? (await import('./cloudfront/api.js')).connect
-    const api = await connect({ region: inputs.awsRegion, userAgent: USER_AGENT })
-    await submitAll(state, inputs, api, clock, started, io)
-    if (state.errors.length > 0) {
+    const sources = await collectSources(inputs, log)
+    const extra =
+      sources.pendingSync === undefined
+        ? new Map<string, Item[]>()
+        : await syncItemsByOrigin(inputs, sources, await getApi(), controller.signal, io)
+    const planOptions: PlanOptions = {
+      batchSize: inputs.batchSize,
+      collapse: inputs.collapse,
+      ...(inputs.maxPaths === undefined ? {} : { maxPaths: inputs.maxPaths }),
+      ...(sources.tree === undefined ? {} : { tree: sources.tree }),
+    }
+    const requestedFor = (id: string): Item[] => [...sources.shared, ...(extra.get(id) ?? [])]
+    const plans = inputs.distributionIds.map((id) => planDistribution(id, requestedFor(id), planOptions))
+    const run: RunState = {
+      dryRun: inputs.dryRun,
+      wait: inputs.wait,
+      plans,
+      records: [],
+      errors: [],
+      timedOut: false,
+      skipReasons: sources.empty,
+      timings: { planMs: clock.now() - started },
+    }
+    state = run
+    await logPlan(run, io)
+
+    const batchCount = plans.reduce((n, p) => n + p.batches.length, 0)
+    if (inputs.dryRun || batchCount === 0) return run
+    await submitAll(run, inputs, await getApi(), clock, started, controller, planOptions, requestedFor, io)
+    if (run.errors.length > 0) {
       throw new Error(
-        state.errors.length === 1
-          ? (state.errors[0] ?? '')
-          : `${state.errors.length} distributions failed: ${state.errors.join(' | ')}`,
+        run.errors.length === 1
+          ? (run.errors[0] ?? '')
+          : `${run.errors.length} distributions failed: ${run.errors.join(' | ')}`,
       )
     }
-    if (state.timedOut) {
-      const pending = state.records
+    if (run.timedOut) {
+      const pending = run.records
         .filter((r) => r.status !== 'Completed')
         .map((r) => `${r.distributionId}/${r.id}`)
       throw new DeadlineError(
-        `timeout ${formatDuration(inputs.timeoutMs)} reached: ${state.records.length} invalidation(s) created, ${pending.length} not Completed yet (${pending.slice(0, 5).join(', ')}${pending.length > 5 ? ', …' : ''}); their ids are in the outputs. Raise 'timeout' or set wait: false.`,
+        `timeout ${formatDuration(inputs.timeoutMs)} reached: ${run.records.length} invalidation(s) created, ${pending.length} not Completed yet (${pending.slice(0, 5).join(', ')}${pending.length > 5 ? ', …' : ''}); their ids are in the outputs. Raise 'timeout' or set wait: false.`,
       )
     }
-    return state
+    return run
+  } catch (e) {
+    if (controller.signal.aborted && state === undefined) {
+      throw new DeadlineError(
+        `timeout ${formatDuration(inputs.timeoutMs)} reached before any invalidation was created`,
+      )
+    }
+    throw e
   } finally {
-    state.timings.totalMs = clock.now() - started
-    const { outputs, warnings } = buildOutputs(state)
-    for (const w of warnings) io.warning(w)
-    for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
-    await io.summary(buildSummary(state))
-    if (runStatus(state) !== 'Failed' && state.errors.length === 0 && !state.timedOut)
-      io.notice(resultLine(state))
+    clearTimeout(timer)
+    if (state !== undefined) {
+      state.timings.totalMs = clock.now() - started
+      const { outputs, warnings } = buildOutputs(state)
+      for (const w of warnings) io.warning(w)
+      for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
+      await io.summary(buildSummary(state))
+      if (runStatus(state) !== 'Failed' && state.errors.length === 0 && !state.timedOut)
+        io.notice(resultLine(state))
+    }
   }
+}
+
+/** Print the plan: per distribution, requested -> billed, the wildcards chosen, and the paths. */
+async function logPlan(state: RunState, io: Io): Promise<void> {
+  const batches = state.plans.reduce((n, p) => n + p.batches.length, 0)
+  const paths = new Set(state.plans.flatMap((p) => p.items.map((i) => i.value))).size
+  await io.group(
+    `Plan: ${paths} path(s) -> ${batches} batch(es) on ${state.plans.length} distribution(s)`,
+    async () => {
+      for (const p of state.plans) {
+        io.info(
+          `${p.distributionId}: ${p.collapse ? describeCollapse(p.collapse) : `${p.items.length} path(s), collapse off`}; ${p.batches.length} batch(es)`,
+        )
+      }
+      const shown = new Set<string>()
+      for (const p of state.plans)
+        for (const i of p.items) if (!shown.has(i.value)) (shown.add(i.value), io.info(i.value))
+    },
+  )
+  const warned = new Set<string>()
+  for (const p of state.plans)
+    for (const w of p.collapse?.warnings ?? [])
+      if (!warned.has(w)) (warned.add(w), io.warning(`${p.distributionId}: ${w}`))
+}
+
+/** `origin-path: auto`: each distribution's sync-log items, with the key prefix its origin serves. */
+async function syncItemsByOrigin(
+  inputs: Inputs,
+  sources: Sources,
+  api: CloudFrontApi,
+  signal: AbortSignal,
+  io: Io,
+): Promise<Map<string, Item[]>> {
+  const changes = sources.pendingSync ?? []
+  const buckets = bucketsIn(changes)
+  const views: OriginsView[] = []
+  const out = new Map<string, Item[]>()
+  for (const id of inputs.distributionIds) {
+    let view: OriginsView
+    try {
+      view = await api.getOriginsView(id, signal)
+    } catch (e) {
+      throw new Error(explain(e, 'GetDistributionConfig', id), { cause: e })
+    }
+    views.push(view)
+    for (const b of buckets) {
+      const warning = originPathFor(b, view)?.warning
+      if (warning) io.warning(`${id}: ${warning}`)
+    }
+    const rel = relativePaths(changes, (b) => originPathFor(b, view)?.originPath)
+    if (rel.outside.length > 0) io.warning(`${id}: ${outsideWarning(rel.outside)}`)
+    io.info(`${id}: sync-log gives ${rel.paths.length} path(s) under its origin`)
+    out.set(id, filesToItems(rel.paths, { prefix: inputs.prefix, indexDocument: inputs.indexDocument }))
+  }
+  const unserved = unservedBuckets(buckets, views)
+  if (unserved.length > 0) io.warning(unservedWarning(unserved))
+  return out
 }
 
 /** Submit every distribution's batches concurrently, under one deadline. */
 async function submitAll(
   state: RunState,
-  inputs: ReturnType<typeof readInputs>,
+  inputs: Inputs,
   api: CloudFrontApi,
   clock: Clock,
   started: number,
+  controller: AbortController,
+  planOptions: PlanOptions,
+  requestedFor: (id: string) => Item[],
   io: Io,
 ): Promise<void> {
-  const controller = new AbortController()
-  const remaining = inputs.timeoutMs - (clock.now() - started)
-  const timer = setTimeout(() => controller.abort(new DeadlineError('timeout')), Math.max(0, remaining))
   let listDeniedWarned = false
-  try {
-    const results = await Promise.allSettled(
-      state.plans.map((p) =>
-        submitDistribution({
-          api,
-          distributionId: p.distributionId,
-          batches: p.batches,
-          callerReferenceBase: inputs.callerReference,
-          wait: inputs.wait,
-          clock,
-          signal: controller.signal,
-          log: { info: (m) => io.info(m), warning: (m) => io.warning(m), debug: (m) => io.debug(m) },
-          onCreated: (r) => {
-            state.records.push(r)
-            if (state.records.length === batchTotal(state)) state.timings.submitMs = clock.now() - started
-          },
-          onListDenied: () => {
-            if (listDeniedWarned) return
-            listDeniedWarned = true
-            io.warning(
-              'ListInvalidations was denied, so invalidations already in progress cannot be counted; batches will be retried if CloudFront reports TooManyInvalidationsInProgress. Grant cloudfront:ListInvalidations to plan around them.',
+  const batchTotal = (): number => state.plans.reduce((n, p) => n + p.batches.length, 0)
+  const results = await Promise.allSettled(
+    state.plans.map((p, index) =>
+      submitDistribution({
+        api,
+        distributionId: p.distributionId,
+        batches: p.batches,
+        callerReferenceBase: inputs.callerReference,
+        wait: inputs.wait,
+        clock,
+        signal: controller.signal,
+        log: { info: (m) => io.info(m), warning: (m) => io.warning(m), debug: (m) => io.debug(m) },
+        replan: (wildcardsInProgress) => {
+          if (inputs.collapse === 'off') return p.batches
+          // Wildcards already running take quota: plan again so new ones stay within 15.
+          const again = planDistribution(
+            p.distributionId,
+            requestedFor(p.distributionId),
+            planOptions,
+            wildcardsInProgress,
+          )
+          state.plans[index] = again
+          if (again.collapse)
+            io.info(
+              `${p.distributionId}: ${wildcardsInProgress} wildcard(s) already in progress; re-planned: ${describeCollapse(again.collapse)}`,
             )
-          },
-        }),
-      ),
-    )
-    for (const r of results) {
-      if (r.status === 'fulfilled') continue
-      if (controller.signal.aborted) state.timedOut = true
-      else state.errors.push(r.reason instanceof Error ? r.reason.message : String(r.reason))
-    }
-  } finally {
-    clearTimeout(timer)
+          return again.batches
+        },
+        onCreated: (r) => {
+          state.records.push(r)
+          if (state.records.length === batchTotal()) state.timings.submitMs = clock.now() - started
+        },
+        onListDenied: () => {
+          if (listDeniedWarned) return
+          listDeniedWarned = true
+          io.warning(
+            'ListInvalidations was denied, so invalidations already in progress cannot be counted; batches will be retried if CloudFront reports TooManyInvalidationsInProgress. Grant cloudfront:ListInvalidations to plan around them.',
+          )
+        },
+      }),
+    ),
+  )
+  for (const r of results) {
+    if (r.status === 'fulfilled') continue
+    if (controller.signal.aborted) state.timedOut = true
+    else state.errors.push(r.reason instanceof Error ? r.reason.message : String(r.reason))
   }
-}
-
-function batchTotal(s: RunState): number {
-  return s.plans.reduce((n, p) => n + p.batches.length, 0)
 }

@@ -1,25 +1,55 @@
 /**
- * The plan: for each distribution, the items to submit and how they split into batches. Pure, so a dry run
- * and a real run print the same plan, and tests can check it without AWS.
+ * The plan: for each distribution, the items requested, what collapse makes of them, and how they split
+ * into batches. Pure, so a dry run and a real run print the same plan, and tests check it without AWS.
  */
 import { chunkItems } from './paths/chunk.js'
-import type { Item } from './paths/encode.js'
+import { collapse, type CollapseResult } from './paths/collapse.js'
+import { dedupeItems, type Item } from './paths/encode.js'
 
 export interface DistributionPlan {
   distributionId: string
+  /** Items requested for this distribution, deduplicated, before collapse. */
+  requested: Item[]
+  /** Items to submit (after collapse). */
   items: Item[]
   batches: Item[][]
+  /** What the collapse planner did (absent with `collapse: off`). */
+  collapse?: CollapseResult
 }
 
-/** One plan per distribution; every distribution gets the same items, split the same way. */
-export function makePlan(
-  distributionIds: readonly string[],
-  items: readonly Item[],
-  batchSize: number,
-): DistributionPlan[] {
-  return distributionIds.map((distributionId) => ({
+export interface PlanOptions {
+  batchSize: number
+  collapse: 'auto' | 'off'
+  maxPaths?: number
+  /** URL paths of every object of the site, when known. */
+  tree?: ReadonlySet<string>
+}
+
+/**
+ * Plan one distribution. `wildcardsInProgress` is what the scheduler saw already running (0 for a dry
+ * run, which makes no AWS call): the planner keeps new wildcards within CloudFront's quota of 15.
+ */
+export function planDistribution(
+  distributionId: string,
+  requested: readonly Item[],
+  options: PlanOptions,
+  wildcardsInProgress = 0,
+): DistributionPlan {
+  const items = dedupeItems(requested)
+  if (options.collapse === 'off') {
+    return { distributionId, requested: items, items, batches: chunkItems(items, options.batchSize) }
+  }
+  const result = collapse(items, {
+    mode: 'auto',
+    wildcardsInProgress,
+    ...(options.maxPaths === undefined ? {} : { maxPaths: options.maxPaths }),
+    ...(options.tree === undefined ? {} : { tree: options.tree }),
+  })
+  return {
     distributionId,
-    items: [...items],
-    batches: chunkItems(items, batchSize),
-  }))
+    requested: items,
+    items: result.items,
+    batches: chunkItems(result.items, options.batchSize),
+    collapse: result,
+  }
 }

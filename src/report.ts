@@ -20,6 +20,8 @@ export interface RunState {
   /** Per-distribution failures, already explained. */
   errors: string[]
   timedOut: boolean
+  /** Why sources contributed nothing (shown when the run is Skipped). */
+  skipReasons: string[]
   /** Milliseconds from step start to plan ready, submissions done, and the end. */
   timings: { planMs: number; submitMs?: number; totalMs?: number }
 }
@@ -32,6 +34,13 @@ export function runStatus(s: RunState): RunStatus {
   if (s.records.length < planned)
     return s.timedOut && s.errors.length === 0 && s.records.length > 0 ? 'InProgress' : 'Failed'
   return s.records.every((r) => r.status === 'Completed') ? 'Completed' : 'InProgress'
+}
+
+/** Distinct requested paths (before collapse) over all distributions. */
+export function requestedCount(s: RunState): number {
+  const seen = new Set<string>()
+  for (const p of s.plans) for (const i of p.requested) seen.add(i.value)
+  return seen.size
 }
 
 /** Distinct submitted paths over all distributions, in plan order. */
@@ -78,6 +87,7 @@ export function buildOutputs(s: RunState): { outputs: Record<string, string>; wa
       invalidations: JSON.stringify(invalidations),
       paths: json,
       'path-count': String(paths.length),
+      'requested-path-count': String(requestedCount(s)),
       'batch-count': String(s.plans.reduce((n, p) => n + p.batches.length, 0)),
       status: runStatus(s),
     },
@@ -107,7 +117,7 @@ export function resultLine(s: RunState): string {
     case 'Planned':
       return `Dry run: would invalidate ${paths} path${paths === 1 ? '' : 's'} on ${where} in ${batches} batch${batches === 1 ? '' : 'es'} (no AWS call made).`
     case 'Skipped':
-      return 'Nothing to invalidate: no paths left after normalisation.'
+      return `Nothing to invalidate: ${s.skipReasons.length > 0 ? s.skipReasons.join('; ') : 'no paths left after normalisation'}.`
     case 'Completed':
       return `Invalidated ${paths} path${paths === 1 ? '' : 's'} on ${where}: ${s.records.length} invalidation(s) Completed${time}.`
     case 'InProgress':
@@ -151,7 +161,7 @@ export function buildSummary(s: RunState): string {
   }
   lines.push('')
   lines.push(
-    `**Billed paths:** ${billed} (a wildcard or tag counts as one). CloudFront gives ${FREE_PATHS_PER_MONTH.toLocaleString('en-US')} free paths a month per account, then $${PRICE_PER_PATH_USD} a path: at most ${costEstimate(billed)} for this run.`,
+    `**Billed paths:** ${billed} for ${requestedCount(s)} requested (a wildcard or tag counts as one). CloudFront gives ${FREE_PATHS_PER_MONTH.toLocaleString('en-US')} free paths a month per account, then $${PRICE_PER_PATH_USD} a path: at most ${costEstimate(billed)} for this run.`,
   )
   const t = s.timings
   lines.push(

@@ -49,7 +49,8 @@ describe('10,000 paths under the quota', () => {
     )
     const { workspace, file } = pathsFile(10_000)
     const run = await runAction({
-      inputs: { 'distribution-id': DIST, 'paths-file': file, wait: 'true' },
+      // collapse: off, so the batching itself is under test (auto would send /p/* instead)
+      inputs: { 'distribution-id': DIST, 'paths-file': file, wait: 'true', collapse: 'off' },
       workspace,
       env: env(),
     })
@@ -99,7 +100,7 @@ describe('faults', () => {
     )
     const { workspace, file } = pathsFile(1000)
     const run = await runAction({
-      inputs: { 'distribution-id': DIST, 'paths-file': file },
+      inputs: { 'distribution-id': DIST, 'paths-file': file, collapse: 'off' },
       workspace,
       env: env(),
     })

@@ -80,6 +80,9 @@ class MemoryCloudFront implements CloudFrontApi {
     if (!inv) throw sdkError('NoSuchInvalidation', 404)
     return { ...inv, status: inv.doneAt <= this.clock.t ? 'Completed' : 'InProgress' }
   }
+  async getOriginsView(): Promise<never> {
+    throw new Error('not used by the scheduler')
+  }
   async listInvalidations(): Promise<{ items: InvalidationInfo[] }> {
     this.fault('list')
     return {

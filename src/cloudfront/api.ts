@@ -4,6 +4,8 @@
  * `connect()` runs, so a dry run or an input error never pays the ~100 ms it costs to load.
  */
 
+import { originsView, type OriginsView } from '../paths/origin-path.js'
+
 /** An invalidation as the action tracks it. */
 export interface InvalidationInfo {
   id: string
@@ -13,7 +15,7 @@ export interface InvalidationInfo {
   paths?: string[]
 }
 
-/** The three CloudFront calls the action makes. Each may throw SDK errors; callers classify them. */
+/** The CloudFront calls the action makes. Each may throw SDK errors; callers classify them. */
 export interface CloudFrontApi {
   createInvalidation(
     distributionId: string,
@@ -28,6 +30,8 @@ export interface CloudFrontApi {
     marker: string | undefined,
     signal: AbortSignal,
   ): Promise<{ items: InvalidationInfo[]; nextMarker?: string }>
+  /** The distribution's origins and default behaviour (for `origin-path: auto`). */
+  getOriginsView(distributionId: string, signal: AbortSignal): Promise<OriginsView>
 }
 
 export interface ConnectOptions {
@@ -106,6 +110,14 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
       return list?.IsTruncated === true && list.NextMarker
         ? { items, nextMarker: list.NextMarker }
         : { items }
+    },
+    async getOriginsView(distributionId, signal) {
+      const out = await client.send(new sdk.GetDistributionConfigCommand({ Id: distributionId }), {
+        abortSignal: signal,
+      })
+      if (out.DistributionConfig === undefined)
+        throw new Error(`${distributionId}: CloudFront answered without a config`)
+      return originsView(out.DistributionConfig)
     },
   }
 }

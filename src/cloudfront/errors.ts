@@ -75,6 +75,7 @@ export const PERMISSION: Record<string, string> = {
   CreateInvalidation: 'cloudfront:CreateInvalidation',
   GetInvalidation: 'cloudfront:GetInvalidation',
   ListInvalidations: 'cloudfront:ListInvalidations',
+  GetDistributionConfig: 'cloudfront:GetDistributionConfig',
 }
 
 /**

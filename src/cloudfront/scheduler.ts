@@ -38,6 +38,11 @@ export interface SubmitOptions {
   onCreated: (record: InvalidationRecord) => void
   /** Called once if ListInvalidations is denied (the caller warns once per run, not per distribution). */
   onListDenied: () => void
+  /**
+   * Re-plan once the wildcards already in progress are known (the collapse planner keeps its new
+   * wildcards within the quota); called only when some are.
+   */
+  replan?: (wildcardsInProgress: number) => readonly (readonly Item[])[]
   /** Quotas (tests lower them; defaults are CloudFront's). */
   limit?: QuotaUse
 }
@@ -121,8 +126,10 @@ export async function submitDistribution(o: SubmitOptions): Promise<SubmitResult
   let quotaWaits = 0
 
   await loadExisting(tracker, o, retry)
+  const batches =
+    tracker.inFlight.wildcards > 0 && o.replan ? o.replan(tracker.inFlight.wildcards) : o.batches
 
-  for (const [index, batch] of o.batches.entries()) {
+  for (const [index, batch] of batches.entries()) {
     const use = quotaUse(batch)
     const paths = batch.map((i) => i.value)
     const ref = callerReference(o.callerReferenceBase, o.distributionId, index, paths)
@@ -150,7 +157,7 @@ export async function submitDistribution(o: SubmitOptions): Promise<SubmitResult
         o.onCreated(record)
         tracker.add(inv.id, use, record)
         o.log.info(
-          `${o.distributionId}: batch ${index + 1}/${o.batches.length} -> ${inv.id} (${paths.length} paths)`,
+          `${o.distributionId}: batch ${index + 1}/${batches.length} -> ${inv.id} (${paths.length} paths)`,
         )
         break
       } catch (e) {

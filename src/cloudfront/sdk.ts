@@ -5,6 +5,7 @@
 export {
   CloudFrontClient,
   CreateInvalidationCommand,
+  GetDistributionConfigCommand,
   GetInvalidationCommand,
   ListInvalidationsCommand,
 } from '@aws-sdk/client-cloudfront'

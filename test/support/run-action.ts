@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-export const BUNDLE = join(root, 'dist', 'index.js')
+/** The bundle under test: dist/ as committed, or another build named by CFI_BUNDLE (for parallel work). */
+export const BUNDLE = process.env.CFI_BUNDLE ?? join(root, 'dist', 'index.js')
 export const CLI = join(root, 'bin', 'cloudfront-invalidate.js')
 
 /**
@@ -82,7 +83,7 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
       NODE24,
       [BUNDLE],
       {
-        env: env as NodeJS.ProcessEnv,
+        env: env as Record<string, string>,
         cwd: dir,
         timeout: o.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,

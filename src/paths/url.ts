@@ -1,0 +1,148 @@
+/**
+ * From a file under `root` to the CloudFront paths that serve it.
+ *
+ * A file `a/b c.html` is served at `prefix` + its path relative to root, `/`-separated on every OS, and
+ * encoded the way encode.ts encodes any path, with `literal` on: in a file name `%` and `?` are plain
+ * characters. An index document (`a/index.html`) is also served at its directory (`/a/`), and CloudFront
+ * caches that URL separately, so it is invalidated too.
+ */
+import { MAX_PATH_LENGTH } from '../constants.js'
+import { PathError, checkPath, encodePath } from './encode.js'
+import type { Item } from './encode.js'
+
+/** How files map to URLs. */
+export interface UrlOptions {
+  /** URL path prefix the files are served under (`/`, `docs`, `/docs/`...; see {@link normalizePrefix}). */
+  prefix: string
+  /** File name that is also served at its directory, e.g. `index.html`; '' turns that off. */
+  indexDocument: string
+}
+
+/**
+ * Normalise a URL prefix to `/` or `/dir/`: surrounding whitespace and slashes are dropped, so `docs`,
+ * `/docs`, `docs/` and `/docs/` all give `/docs/`, and `''` or `/` give `/`. The prefix is typed by a
+ * person, so it is encoded like a typed path (a `%20` already in it is kept). Normalising twice gives the
+ * same result.
+ *
+ * @throws PathError for a `*` (a file path cannot contain a wildcard) or a `?` (it would start a query
+ *   string and the file paths would land in it).
+ */
+export function normalizePrefix(prefix: string): string {
+  const inner = prefix.trim().replace(/^\/+|\/+$/g, '')
+  if (/[*?]/.test(inner)) {
+    throw new PathError(`prefix ${JSON.stringify(prefix.slice(0, 80))} contains '*' or '?'; use a plain path`)
+  }
+  return inner === '' ? '/' : `/${encodePath(inner)}/`
+}
+
+/**
+ * The items that invalidate one file: its URL, and for an index document its directory's URL too
+ * (`a/b/index.html` gives `/a/b/index.html` and `/a/b/`; the root one gives `/index.html` and the prefix).
+ *
+ * A file whose path contains `*` cannot be named exactly: CloudFront allows `*` only at the end of a
+ * path, and `%2A` would be a different, literal path (viewers' requests carry a raw `*`, which browsers
+ * do not encode). Such a file is covered by a wildcard cut right after its first `*` (`/a/b*`), which
+ * matches the file's URL and possibly a few neighbours: the only correct choice.
+ *
+ * @param relPath Path relative to root, `/`-separated, without a leading `/`.
+ * @throws PathError for a path over CloudFront's length limit once encoded, or a bad prefix.
+ */
+export function fileUrlItems(relPath: string, options: UrlOptions): Item[] {
+  return filesToItems([relPath], options)
+}
+
+/**
+ * {@link fileUrlItems} for many files at once, duplicates dropped (first kept), in the order given, each
+ * directory URL right after its index document. Made for a walk's whole output: the prefix is prepared
+ * once, a directory's part of the URL is encoded once for the run of its files (a walk lists a
+ * directory's files together), and a sorted list is known free of repeats without hashing each path.
+ */
+export function filesToItems(relPaths: Iterable<string>, options: UrlOptions): Item[] {
+  const encoder = new PathEncoder(normalizePrefix(options.prefix))
+  const index = options.indexDocument
+  const slashIndex = `/${index}`
+  const paths = Array.isArray(relPaths) ? (relPaths as readonly string[]) : [...relPaths]
+  // Distinct files have distinct URLs (literal encoding is one-to-one), a directory URL ends in `/` and a
+  // file URL does not, and a wildcard ends in `*`, which no other URL holds. So duplicates can only come
+  // from a file listed twice or from wildcards. A walk's sorted output has no repeated file, which one
+  // comparison per file proves; only other lists pay for hashing every path in a Set.
+  const seenFiles = isStrictlySorted(paths) ? undefined : new Set<string>()
+  const seenWildcards = new Set<string>()
+  const items: Item[] = []
+  const add = (value: string, shown: string): void => {
+    if (value.length <= MAX_PATH_LENGTH && !value.includes('*')) {
+      items.push({ kind: 'path', value })
+      return
+    }
+    const item = cutAtStar(value, shown)
+    if (item.kind === 'wildcard') {
+      if (seenWildcards.has(item.value)) return
+      seenWildcards.add(item.value)
+    }
+    items.push(item)
+  }
+  for (const rel of paths) {
+    if (seenFiles !== undefined) {
+      if (seenFiles.has(rel)) continue
+      seenFiles.add(rel)
+    }
+    add(encoder.url(rel), rel)
+    if (index !== '' && (rel === index || rel.endsWith(slashIndex))) add(encoder.dirUrl, rel)
+  }
+  return items
+}
+
+/**
+ * The URL path of each file, as CloudFront caches it: the set of objects the collapse planner takes as
+ * its `tree` (e.g. from `walkFiles(root, matcher, { all: true }).all`). Unlike {@link filesToItems}:
+ * no directory URLs (a directory is not an object), and a `*` stays the raw character a viewer's request
+ * carries, since these are objects to count, not paths to send. Order kept; no length check.
+ */
+export function fileUrls(relPaths: Iterable<string>, prefix: string): string[] {
+  const encoder = new PathEncoder(normalizePrefix(prefix))
+  const urls: string[] = []
+  for (const rel of relPaths) urls.push(encoder.url(rel))
+  return urls
+}
+
+/**
+ * Encodes file paths one after another. Literal encoding works character by character, so encoding a
+ * directory and a name apart and joining them gives the same string as encoding the whole path. A
+ * directory is encoded once for the run of its files (a walk lists them together); when it needed no
+ * encoding (the usual case) a file's path is encoded whole, which costs one scan and no slicing.
+ */
+class PathEncoder {
+  #dir: string | undefined
+  #dirIsPlain = true
+  /** The URL of the directory of the last path given to {@link url}, ending in `/`. */
+  dirUrl = ''
+
+  constructor(readonly prefix: string) {}
+
+  /** `prefix` + the encoded path. */
+  url(rel: string): string {
+    const slash = rel.lastIndexOf('/')
+    const dir = this.#dir
+    if (dir === undefined || dir.length !== slash + 1 || !rel.startsWith(dir)) {
+      const next = rel.slice(0, slash + 1) // '' at the root, else 'a/b/'
+      const encoded = encodePath(next, true)
+      this.#dir = next
+      this.#dirIsPlain = encoded === next
+      this.dirUrl = this.prefix + encoded
+    }
+    return this.#dirIsPlain
+      ? this.prefix + encodePath(rel, true)
+      : this.dirUrl + encodePath(rel.slice(slash + 1), true)
+  }
+}
+
+function isStrictlySorted(xs: readonly string[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (!((xs[i - 1] ?? '') < (xs[i] ?? ''))) return false
+  return true
+}
+
+/** The slow path: a wildcard for a path with `*` in it (see fileUrlItems), then the length check. */
+function cutAtStar(value: string, shown: string): Item {
+  const star = value.indexOf('*')
+  return checkPath(star === -1 ? value : value.slice(0, star + 1), shown)
+}

@@ -1,0 +1,155 @@
+/**
+ * Gathering what to invalidate from every source the inputs name: explicit `paths` / `paths-file`,
+ * `files` patterns over `root`, the `diff` of the triggering event, and a `sync-log`. Each source yields
+ * items; the planner (plan.ts) then merges, collapses and batches them per distribution.
+ */
+import { readFileSync } from 'node:fs'
+import type { Inputs } from '../inputs.js'
+import type { Item } from '../paths/encode.js'
+import { InputError, quote } from '../errors.js'
+import { PathError } from '../paths/encode.js'
+import { filesToItems, fileUrls } from '../paths/url.js'
+import { compileFilePatterns, walkFiles, type FileMatcher } from '../paths/walk.js'
+import {
+  outsideWarning,
+  parseSyncLog,
+  relativePaths,
+  requireSingleBucket,
+  syncLogWarnings,
+  type SyncChange,
+} from '../paths/sync-log.js'
+import { changedFiles, readEventPayload, type DiffLog } from './diff.js'
+
+/** What the sources found. */
+export interface Sources {
+  /** Items every distribution gets, in source order: paths, paths-file, files/diff, sync-log. */
+  shared: Item[]
+  /** sync-log changes to map per distribution once its origin path is known (`origin-path: auto`). */
+  pendingSync?: SyncChange[]
+  /** URL paths of every object under `root`, when known: the collapse planner counts unchanged objects. */
+  tree?: ReadonlySet<string>
+  /** Why a source contributed nothing, for the `Skipped` notice. */
+  empty: string[]
+}
+
+/** Collect items from every source. Throws InputError naming the input for what the user must fix. */
+export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sources> {
+  const sources: Sources = { shared: [...inputs.items], empty: [] }
+  const url = { prefix: inputs.prefix, indexDocument: inputs.indexDocument }
+  const toItems = (input: string, relPaths: readonly string[]): Item[] => {
+    try {
+      return filesToItems(relPaths, url)
+    } catch (e) {
+      if (e instanceof PathError) throw new InputError(input, e.message)
+      throw e
+    }
+  }
+  // One matcher for `files` (with `diff`, no patterns means every changed file).
+  const matcher: FileMatcher | undefined =
+    inputs.files.length > 0
+      ? compileFilePatterns(inputs.files)
+      : inputs.diff !== ''
+        ? compileFilePatterns(['**'])
+        : undefined
+  // The tree is known when the site's files are what the sources select (files, diff) or root is explicit.
+  const wantTree =
+    inputs.collapse === 'auto' && (inputs.files.length > 0 || inputs.diff !== '' || inputs.rootGiven)
+  let walked: { files: string[]; all?: string[] } | undefined
+  const walk = (): { files: string[]; all?: string[] } => {
+    if (walked !== undefined) return walked
+    const m = matcher ?? compileFilePatterns([])
+    const result = wantTree ? walkFiles(inputs.rootAbs, m, { all: true }) : walkFiles(inputs.rootAbs, m)
+    if (inputs.diff === '') {
+      for (const p of result.unmatchedPatterns)
+        log.warning(`files: pattern ${quote(p)} matched no file under ${quote(inputs.root)}`)
+    }
+    for (const s of result.skipped) log.debug(`walk skipped ${s}`)
+    walked = result
+    return result
+  }
+
+  if (inputs.diff !== '') {
+    const changed = await changedFiles({
+      diff: inputs.diff,
+      eventName: inputs.event.name,
+      eventPayload: await readEventPayload(inputs.event.path),
+      workspace: inputs.workspace,
+      root: inputs.root,
+      token: inputs.githubToken,
+      repo: splitRepository(inputs.event.repository),
+      apiUrl: inputs.event.apiUrl,
+      log,
+    })
+    if (changed.kind === 'files') {
+      const selected = (matcher ?? compileFilePatterns(['**'])).select(changed.files).files
+      log.info(`diff ${changed.range}: ${selected.length} changed file(s) selected (from ${changed.source})`)
+      if (selected.length === 0)
+        sources.empty.push(`no file under ${quote(inputs.root)} changed in ${changed.range}`)
+      sources.shared.push(...toItems('diff', selected))
+    } else if (changed.kind === 'every-file') {
+      sources.shared.push(...toItems('files', walk().files))
+    } else {
+      // The changed files are unknown (GitHub's list was cut): never invalidate less than what changed.
+      sources.shared.push({ kind: 'wildcard', value: `${inputs.prefix}*` })
+    }
+  } else if (inputs.files.length > 0) {
+    const files = walk().files
+    log.info(`files: ${files.length} file(s) under ${quote(inputs.root)} selected`)
+    if (files.length === 0) sources.empty.push(`no file under ${quote(inputs.root)} matches 'files'`)
+    sources.shared.push(...toItems('files', files))
+  }
+
+  if (inputs.syncLog !== undefined) readSyncLog(inputs, sources, log, toItems)
+
+  if (wantTree) {
+    try {
+      const all = walk().all ?? []
+      sources.tree = new Set(fileUrls(all, inputs.prefix))
+    } catch (e) {
+      // The tree only refines the collapse; without it the planner's conservative prior applies.
+      if (!(e instanceof InputError) || inputs.files.length > 0 || inputs.rootGiven) throw e
+      log.debug(`no tree for the collapse planner: ${e.message}`)
+    }
+  }
+  return sources
+}
+
+function readSyncLog(
+  inputs: Inputs,
+  sources: Sources,
+  log: DiffLog,
+  toItems: (input: string, relPaths: readonly string[]) => Item[],
+): void {
+  const file = inputs.syncLog ?? ''
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new InputError(
+      'sync-log',
+      `${quote(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    )
+  }
+  const parsed = parseSyncLog(text, { includeDryRun: inputs.dryRun })
+  for (const w of syncLogWarnings(parsed)) log.warning(w)
+  if (parsed.changes.length === 0) {
+    sources.empty.push('the sync-log lists no uploaded, copied, moved or deleted object')
+    return
+  }
+  log.info(`sync-log: ${parsed.changes.length} changed object(s)`)
+  if (inputs.originPath === 'auto') {
+    sources.pendingSync = parsed.changes
+    return
+  }
+  requireSingleBucket(parsed.changes)
+  const rel = relativePaths(parsed.changes, () => inputs.originPath)
+  if (rel.outside.length > 0) log.warning(outsideWarning(rel.outside, inputs.originPath))
+  if (rel.paths.length === 0)
+    sources.empty.push(`no sync-log key lies under origin-path ${quote(inputs.originPath)}`)
+  sources.shared.push(...toItems('sync-log', rel.paths))
+}
+
+function splitRepository(repository: string | undefined): { owner: string; repo: string } | undefined {
+  const [owner, repo, extra] = (repository ?? '').split('/')
+  return owner && repo && extra === undefined ? { owner, repo } : undefined
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest'
+import type { Item } from '../src/paths/encode.js'
+import { PathError } from '../src/paths/encode.js'
+import { fileUrlItems, fileUrls, filesToItems, normalizePrefix } from '../src/paths/url.js'
+
+const path = (value: string): Item => ({ kind: 'path', value })
+const wildcard = (value: string): Item => ({ kind: 'wildcard', value })
+const site = { prefix: '/', indexDocument: 'index.html' }
+
+describe('normalizePrefix', () => {
+  it.each([
+    ['', '/'],
+    ['/', '/'],
+    ['//', '/'],
+    ['  /  ', '/'],
+    ['docs', '/docs/'],
+    ['/docs', '/docs/'],
+    ['docs/', '/docs/'],
+    ['/docs/', '/docs/'],
+    ['a/b', '/a/b/'],
+    ['my docs', '/my%20docs/'],
+    ['my%20docs', '/my%20docs/'], // typed by a person: an escape already there is kept
+    ['dökümanlar', '/d%C3%B6k%C3%BCmanlar/'],
+    ['/my%20docs/', '/my%20docs/'], // normalising twice changes nothing
+  ])('%j -> %j', (prefix, expected) => {
+    expect(normalizePrefix(prefix)).toBe(expected)
+    expect(normalizePrefix(normalizePrefix(prefix))).toBe(expected)
+  })
+
+  it.each(['docs/*', '*', 'a?b'])('rejects %j', (prefix) => {
+    expect(() => normalizePrefix(prefix)).toThrow(PathError)
+  })
+})
+
+describe('fileUrlItems', () => {
+  // [relPath, prefix, indexDocument, items]
+  const table: [string, string, string, Item[]][] = [
+    ['about.html', '/', 'index.html', [path('/about.html')]],
+    ['index.html', '/', 'index.html', [path('/index.html'), path('/')]],
+    ['a/b/index.html', '/', 'index.html', [path('/a/b/index.html'), path('/a/b/')]],
+    ['index.html', 'docs', 'index.html', [path('/docs/index.html'), path('/docs/')]],
+    ['a/index.html', '/docs/', 'index.html', [path('/docs/a/index.html'), path('/docs/a/')]],
+    ['a/index.html', '/', '', [path('/a/index.html')]], // index documents off
+    ['a/myindex.html', '/', 'index.html', [path('/a/myindex.html')]], // not the index: a longer name
+    ['a/index.htm', '/', 'index.html', [path('/a/index.htm')]],
+    ['a/default.htm', '', 'default.htm', [path('/a/default.htm'), path('/a/')]],
+    // encoding: spaces, unicode, and characters that are plain in a file name
+    ['a b/c d.html', '/', 'index.html', [path('/a%20b/c%20d.html')]],
+    ['ünï/página.html', '/', 'index.html', [path('/%C3%BCn%C3%AF/p%C3%A1gina.html')]],
+    ['100%.html', '/', 'index.html', [path('/100%25.html')]],
+    ['100%25.html', '/', 'index.html', [path('/100%2525.html')]], // not an escape: a file really called that
+    ['what?.html', '/', 'index.html', [path('/what%3F.html')]],
+    ['#hash.html', '/', 'index.html', [path('/%23hash.html')]],
+    ["a+b,c;d=e&f'(g)@h!$.css", '/', 'index.html', [path("/a+b,c;d=e&f'(g)@h!$.css")]],
+    [
+      'ünï côdé/index.html',
+      '/',
+      'index.html',
+      [path('/%C3%BCn%C3%AF%20c%C3%B4d%C3%A9/index.html'), path('/%C3%BCn%C3%AF%20c%C3%B4d%C3%A9/')],
+    ],
+    ['a/index file.html', '/', 'index file.html', [path('/a/index%20file.html'), path('/a/')]],
+    // a `*` cannot be named exactly: a wildcard cut right after it covers the file
+    ['img/star*name.png', '/', 'index.html', [wildcard('/img/star*')]],
+    ['a*b/index.html', '/', 'index.html', [wildcard('/a*')]], // its directory URL cuts to the same wildcard
+    ['a/b*', '/', 'index.html', [wildcard('/a/b*')]],
+    ['a/*/index.html', 'docs', 'index.html', [wildcard('/docs/a/*')]],
+  ]
+  it.each(table)('%j (prefix %j, index %j)', (relPath, prefix, indexDocument, items) => {
+    expect(fileUrlItems(relPath, { prefix, indexDocument })).toEqual(items)
+  })
+
+  it('rejects a path over the length limit, naming the file', () => {
+    const long = `${'d/'.repeat(2000)}x.html`
+    expect(() => fileUrlItems(long, site)).toThrow(PathError)
+    expect(() => fileUrlItems(long, site)).toThrow(/d\/d\/.*4000/)
+    expect(fileUrlItems(`${'d/'.repeat(1996)}x.html`, site)).toEqual([path(`/${'d/'.repeat(1996)}x.html`)])
+  })
+
+  it('rejects a bad prefix', () => {
+    expect(() => fileUrlItems('a.html', { prefix: 'x*', indexDocument: '' })).toThrow(PathError)
+  })
+})
+
+describe('filesToItems', () => {
+  it('keeps order, puts each directory URL after its index document, drops duplicates', () => {
+    expect(
+      filesToItems(['index.html', 'b/x.html', 'b/index.html', 'b/x.html', 'w*1.png', 'w*2.png'], site),
+    ).toEqual([
+      path('/index.html'),
+      path('/'),
+      path('/b/x.html'),
+      path('/b/index.html'),
+      path('/b/'),
+      wildcard('/w*'),
+    ])
+  })
+
+  it('drops repeated wildcards from a sorted list too', () => {
+    expect(filesToItems(['a/x*1.png', 'a/x*2.png', 'a/y.png', 'b*/index.html'], site)).toEqual([
+      wildcard('/a/x*'),
+      path('/a/y.png'),
+      wildcard('/b*'),
+    ])
+  })
+
+  it('encodes a directory once for its files and still gets each file right', () => {
+    const files = ['a b/1.html', 'a b/2 x.html', 'a b/c/3.html', 'a bc/4.html', 'ab/5?.html', 'é/index.html']
+    expect(filesToItems(files, site).map((i) => i.value)).toEqual([
+      '/a%20b/1.html',
+      '/a%20b/2%20x.html',
+      '/a%20b/c/3.html',
+      '/a%20bc/4.html',
+      '/ab/5%3F.html',
+      '/%C3%A9/index.html',
+      '/%C3%A9/',
+    ])
+  })
+
+  it('gives what fileUrlItems gives, file by file', () => {
+    const files = ['index.html', 'a b/index.html', 'ü/%.css', 'x?.js', 'star*/index.html']
+    const options = { prefix: 'docs/', indexDocument: 'index.html' }
+    expect(filesToItems(files, options)).toEqual(files.flatMap((f) => fileUrlItems(f, options)))
+  })
+
+  it('accepts any iterable, and an empty one', () => {
+    expect(filesToItems(new Set(['a.html']), site)).toEqual([path('/a.html')])
+    expect(filesToItems([], site)).toEqual([])
+  })
+})
+
+describe('fileUrls', () => {
+  it('gives each object URL: encoded, no directory URLs, a * kept raw, order kept', () => {
+    expect(
+      fileUrls(['index.html', 'a b/x.html', 'a b/index.html', 'img/s*r.png', 'é/%.css'], 'docs'),
+    ).toEqual([
+      '/docs/index.html',
+      '/docs/a%20b/x.html',
+      '/docs/a%20b/index.html',
+      '/docs/img/s*r.png',
+      '/docs/%C3%A9/%25.css',
+    ])
+  })
+
+  it('agrees with the path items of filesToItems', () => {
+    const files = ['index.html', 'a b/1.html', 'a b/c/2.html', 'x/y?.js']
+    const items = filesToItems(files, { prefix: '/', indexDocument: '' })
+    expect(fileUrls(files, '/')).toEqual(items.map((i) => i.value))
+  })
+})
