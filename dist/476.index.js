@@ -1,0 +1,2 @@
+export const id=476;export const ids=[476];export const modules={2476:(o,n,t)=>{t.r(n),t.d(n,{CloudFrontClient:()=>i.GHk,CreateInvalidationCommand:()=>i.Yo6,GetDistributionConfigCommand:()=>i.wNI,GetInvalidationCommand:()=>i.Wwh,ListInvalidationsCommand:()=>i.Psn});var i=t(3169)}};
+//# sourceMappingURL=476.index.js.map
