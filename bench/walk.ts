@@ -198,6 +198,11 @@ async function main(): Promise<void> {
         { label: "plan files: '**/*.html'", argv: [node, plan, root, '**/*.html'] },
         { label: "plan files: '**/*.css'", argv: [node, plan, root, '**/*.css'] },
         { label: "'**/*.css' + tree (all)", argv: [node, plan, root, '**/*.css', 'all'] },
+        // The whole action, as the runner starts it: dist/index.js dry run (no AWS call), default collapse
+        // (which walks the whole tree to count unchanged objects) and collapse off.
+        actionDryRun('action dry run **/*.html', root, '**/*.html', 'auto', base),
+        actionDryRun('action dry run **/*.css', root, '**/*.css', 'auto', base),
+        actionDryRun('  same, collapse: off', root, '**/*.css', 'off', base),
         {
           label: 'node start-up alone',
           argv: [node, '-e', `${CPU_MS}; console.log(JSON.stringify({ cpuMs }))`],
@@ -205,13 +210,19 @@ async function main(): Promise<void> {
       ],
       runs,
     )
-    const cpu = (t: Timing): number =>
-      median(t.outputs.map((o) => (JSON.parse(o) as { cpuMs: number }).cpuMs))
+    const json = (o: string | undefined): Record<string, number> | undefined => {
+      try {
+        return JSON.parse(o ?? '') as Record<string, number>
+      } catch {
+        return undefined // the action prints its log, not JSON
+      }
+    }
+    const cpu = (t: Timing): number => median(t.outputs.map((o) => json(o)?.cpuMs ?? NaN))
     const [baseline] = timings
     if (baseline === undefined) return
     console.log('\nwhole processes         wall ms: median  min  ratio   cpu ms: median  ratio   output')
     for (const t of timings) {
-      const output = JSON.parse(t.outputs.at(-1) ?? '{}') as Record<string, number>
+      const output = json(t.outputs.at(-1)) ?? {}
       delete output.cpuMs
       console.log(
         [
@@ -228,6 +239,28 @@ async function main(): Promise<void> {
     console.log('\ntarget: plan <= 2.5x the bare walk (aim 2x), wall time of whole processes')
   } finally {
     cleanup()
+  }
+}
+
+/** The action's bundle in a dry run over `root` with one `files` pattern, as the runner would start it. */
+function actionDryRun(label: string, root: string, pattern: string, collapse: string, dir: string): Command {
+  writeFileSync(join(dir, 'output'), '') // the runner creates these files before the step starts
+  writeFileSync(join(dir, 'summary'), '')
+  return {
+    label,
+    argv: [process.execPath, join(repo, 'dist', 'index.js')],
+    env: {
+      PATH: process.env.PATH,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: dir,
+      GITHUB_OUTPUT: join(dir, 'output'),
+      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+      'INPUT_DISTRIBUTION-ID': 'E2EXAMPLE0000',
+      INPUT_ROOT: root,
+      INPUT_FILES: pattern,
+      'INPUT_DRY-RUN': 'true',
+      INPUT_COLLAPSE: collapse,
+    },
   }
 }
 

@@ -11,12 +11,12 @@ import { formatDuration } from './duration.js'
 import { readInputs, type Env, type Inputs, type InputReader } from './inputs.js'
 import type { Io } from './io.js'
 import { describeCollapse } from './paths/collapse.js'
-import type { Item } from './paths/encode.js'
+import { dedupeItems, type Item } from './paths/encode.js'
 import { originPathFor, unservedBuckets, type OriginsView } from './paths/origin-path.js'
 import { bucketsIn, outsideWarning, relativePaths, unservedWarning } from './paths/sync-log.js'
 import { filesToItems } from './paths/url.js'
 import { planDistribution, type PlanOptions } from './plan.js'
-import { buildOutputs, buildSummary, resultLine, runStatus, type RunState } from './report.js'
+import { buildOutputs, buildSummary, resultLine, runStatus, submittedPaths, type RunState } from './report.js'
 import { collectSources, type Sources } from './sources/collect.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
@@ -72,7 +72,10 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
       ...(inputs.maxPaths === undefined ? {} : { maxPaths: inputs.maxPaths }),
       ...(sources.tree === undefined ? {} : { tree: sources.tree }),
     }
-    const requestedFor = (id: string): Item[] => [...sources.shared, ...(extra.get(id) ?? [])]
+    const requestedFor = (id: string): Item[] => {
+      const more = extra.get(id)
+      return more === undefined ? sources.shared : dedupeItems([...sources.shared, ...more])
+    }
     const plans = inputs.distributionIds.map((id) => planDistribution(id, requestedFor(id), planOptions))
     const run: RunState = {
       dryRun: inputs.dryRun,
@@ -130,18 +133,18 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
 /** Print the plan: per distribution, requested -> billed, the wildcards chosen, and the paths. */
 async function logPlan(state: RunState, io: Io): Promise<void> {
   const batches = state.plans.reduce((n, p) => n + p.batches.length, 0)
-  const paths = new Set(state.plans.flatMap((p) => p.items.map((i) => i.value))).size
+  const pathCount = submittedPaths(state).length
   await io.group(
-    `Plan: ${paths} path(s) -> ${batches} batch(es) on ${state.plans.length} distribution(s)`,
+    `Plan: ${pathCount} path(s) -> ${batches} batch(es) on ${state.plans.length} distribution(s)`,
     async () => {
       for (const p of state.plans) {
         io.info(
           `${p.distributionId}: ${p.collapse ? describeCollapse(p.collapse) : `${p.items.length} path(s), collapse off`}; ${p.batches.length} batch(es)`,
         )
       }
-      const shown = new Set<string>()
-      for (const p of state.plans)
-        for (const i of p.items) if (!shown.has(i.value)) (shown.add(i.value), io.info(i.value))
+      // One write for the whole list: tens of thousands of separate writes to the runner's pipe are slow.
+      const paths = submittedPaths(state)
+      if (paths.length > 0) io.info(paths.join('\n'))
     },
   )
   const warned = new Set<string>()

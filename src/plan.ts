@@ -4,7 +4,7 @@
  */
 import { chunkItems } from './paths/chunk.js'
 import { collapse, type CollapseResult } from './paths/collapse.js'
-import { dedupeItems, type Item } from './paths/encode.js'
+import type { Item } from './paths/encode.js'
 
 export interface DistributionPlan {
   distributionId: string
@@ -22,11 +22,12 @@ export interface PlanOptions {
   collapse: 'auto' | 'off'
   maxPaths?: number
   /** URL paths of every object of the site, when known. */
-  tree?: ReadonlySet<string>
+  tree?: readonly string[]
 }
 
 /**
- * Plan one distribution. `wildcardsInProgress` is what the scheduler saw already running (0 for a dry
+ * Plan one distribution. `requested` must hold distinct items (collectSources makes them so).
+ * `wildcardsInProgress` is what the scheduler saw already running (0 for a dry
  * run, which makes no AWS call): the planner keeps new wildcards within CloudFront's quota of 15.
  */
 export function planDistribution(
@@ -35,7 +36,7 @@ export function planDistribution(
   options: PlanOptions,
   wildcardsInProgress = 0,
 ): DistributionPlan {
-  const items = dedupeItems(requested)
+  const items = [...requested]
   if (options.collapse === 'off') {
     return { distributionId, requested: items, items, batches: chunkItems(items, options.batchSize) }
   }

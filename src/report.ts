@@ -2,6 +2,7 @@
  * Outputs, job summary and the one-line result, built from plain data. Pure: the same state always gives
  * the same text, and tests read it without a runner.
  */
+import { formatCount } from './format.js'
 import type { InvalidationRecord } from './cloudfront/tracker.js'
 import { FREE_PATHS_PER_MONTH, MAX_PATHS_OUTPUT_BYTES, PRICE_PER_PATH_USD } from './constants.js'
 import { formatDuration } from './duration.js'
@@ -38,6 +39,7 @@ export function runStatus(s: RunState): RunStatus {
 
 /** Distinct requested paths (before collapse) over all distributions. */
 export function requestedCount(s: RunState): number {
+  if (s.plans.length === 1) return s.plans[0]?.requested.length ?? 0 // already distinct
   const seen = new Set<string>()
   for (const p of s.plans) for (const i of p.requested) seen.add(i.value)
   return seen.size
@@ -45,6 +47,8 @@ export function requestedCount(s: RunState): number {
 
 /** Distinct submitted paths over all distributions, in plan order. */
 export function submittedPaths(s: RunState): string[] {
+  // One distribution (the usual case): its items are already distinct; spare a Set of every path.
+  if (s.plans.length === 1) return s.plans[0]?.items.map((i) => i.value) ?? []
   const seen = new Set<string>()
   for (const p of s.plans) for (const i of p.items) seen.add(i.value)
   return [...seen]
@@ -138,8 +142,8 @@ export function buildSummary(s: RunState): string {
   const lines: string[] = []
   lines.push(`## CloudFront invalidation: ${status}`, '', resultLine(s), '')
   lines.push(
-    '| Distribution | Paths | Batches | Invalidations | Status |',
-    '| --- | ---: | ---: | --- | --- |',
+    '| Distribution | Requested | Billed | Batches | Invalidations | Status |',
+    '| --- | ---: | ---: | ---: | --- | --- |',
   )
   for (const p of s.plans) {
     const recs = s.records.filter((r) => r.distributionId === p.distributionId)
@@ -156,12 +160,27 @@ export function buildSummary(s: RunState): string {
             ? 'Completed'
             : 'InProgress'
     lines.push(
-      `| \`${p.distributionId}\` | ${p.items.length} | ${p.batches.length} | ${ids || '–'} | ${st} |`,
+      `| \`${p.distributionId}\` | ${p.requested.length} | ${p.items.length} | ${p.batches.length} | ${ids || '–'} | ${st} |`,
     )
   }
   lines.push('')
+  const wildcards = s.plans.flatMap((p) =>
+    (p.collapse?.wildcards ?? []).map((w) => ({ id: p.distributionId, ...w })),
+  )
+  if (wildcards.length > 0) {
+    lines.push(
+      '**Collapsed into wildcards** (each stands for requested paths in a mostly-changed directory):',
+      '',
+    )
+    lines.push('| Distribution | Wildcard | Covers | Unchanged objects hit |', '| --- | --- | ---: | ---: |')
+    for (const w of wildcards.slice(0, 100)) {
+      lines.push(`| \`${w.id}\` | \`${escapeCell(w.value)}\` | ${w.covers} | ${w.unchanged ?? 'unknown'} |`)
+    }
+    if (wildcards.length > 100) lines.push(`| … | ${wildcards.length - 100} more | | |`)
+    lines.push('')
+  }
   lines.push(
-    `**Billed paths:** ${billed} for ${requestedCount(s)} requested (a wildcard or tag counts as one). CloudFront gives ${FREE_PATHS_PER_MONTH.toLocaleString('en-US')} free paths a month per account, then $${PRICE_PER_PATH_USD} a path: at most ${costEstimate(billed)} for this run.`,
+    `**Billed paths:** ${billed} for ${requestedCount(s)} requested (a wildcard or tag counts as one). CloudFront gives ${formatCount(FREE_PATHS_PER_MONTH)} free paths a month per account, then $${PRICE_PER_PATH_USD} a path: at most ${costEstimate(billed)} for this run.`,
   )
   const t = s.timings
   lines.push(

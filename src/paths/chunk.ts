@@ -27,8 +27,9 @@ export function quotaUse(items: readonly Item[]): QuotaUse {
  */
 export function chunkItems(items: readonly Item[], batchSize: number): Item[][] {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size ${batchSize}`)
-  const wildcards = items.filter((i) => i.kind === 'wildcard')
-  const others = items.filter((i) => i.kind !== 'wildcard')
+  const wildcards: Item[] = []
+  const others: Item[] = []
+  for (const item of items) (item.kind === 'wildcard' ? wildcards : others).push(item)
   const batches: Item[][] = []
   let current: Item[] = []
   let currentWildcards = 0

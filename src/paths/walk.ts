@@ -311,6 +311,8 @@ class CompiledMatcher implements FileMatcher {
 export interface WalkOptions {
   /** Also list every file under root (the collapse planner counts the objects a wildcard would hit). */
   all?: boolean
+  /** `root` as the user wrote it, for error messages (the caller resolved it); default `root`. */
+  shownAs?: string
 }
 
 /** What {@link walkFiles} found. Paths are relative to root, `/`-separated, sorted by UTF-16 code unit. */
@@ -358,7 +360,11 @@ interface Frame {
  * @param root Directory, absolute or relative to the working directory.
  * @throws InputError('root') when root does not exist, is not a directory, or a directory cannot be read.
  */
-export function walkFiles(root: string, matcher: FileMatcher, options: { all: true }): WalkAllResult
+export function walkFiles(
+  root: string,
+  matcher: FileMatcher,
+  options: WalkOptions & { all: true },
+): WalkAllResult
 export function walkFiles(root: string, matcher: FileMatcher, options?: WalkOptions): WalkResult
 export function walkFiles(
   root: string,
@@ -366,13 +372,8 @@ export function walkFiles(
   options: WalkOptions = {},
 ): WalkResult | WalkAllResult {
   const abs = resolve(root)
-  let real: string
-  try {
-    real = realpathSync.native(abs)
-  } catch {
-    throw new InputError('root', `${quote(root)} does not exist (resolved to ${quote(abs)})`)
-  }
-  if (!statSync(real).isDirectory()) throw new InputError('root', `${quote(root)} is not a directory`)
+  const shown = options.shownAs ?? root
+  const real = rootDirectory(abs, shown)
 
   const wantAll = options.all === true
   const tracker = CompiledMatcher.walkTracker(matcher)
@@ -392,7 +393,7 @@ export function walkFiles(
     try {
       entries = readdirSync(dir.abs, { withFileTypes: true })
     } catch (e) {
-      throw new InputError('root', `cannot read directory ${quote(dir.rel || root)}: ${errorMessage(e)}`)
+      throw new InputError('root', `cannot read directory ${quote(dir.rel || shown)}: ${errorMessage(e)}`)
     }
     const keys: string[] = []
     for (const entry of entries) {
@@ -473,6 +474,25 @@ export function walkFiles(
   }
   const result = { files, unmatchedPatterns: tracker.unmatchedPatterns(), skipped }
   return wantAll ? { ...result, all } : result
+}
+
+/**
+ * The real path of `root` (absolute), checked to be a directory. `shown` is root as the user wrote it:
+ * the message names that, and the absolute path only when they differ.
+ *
+ * @throws InputError('root') when root does not exist or is not a directory.
+ */
+export function rootDirectory(abs: string, shown: string = abs): string {
+  const where = shown === abs ? '' : ` (resolved to ${quote(abs)})`
+  let real: string
+  try {
+    real = realpathSync.native(abs)
+  } catch {
+    throw new InputError('root', `${quote(shown)} does not exist${where}`)
+  }
+  if (!statSync(real).isDirectory())
+    throw new InputError('root', `${quote(shown)} is not a directory${where}`)
+  return real
 }
 
 /**

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs'
 import type { Inputs } from '../inputs.js'
 import type { Item } from '../paths/encode.js'
 import { InputError, quote } from '../errors.js'
-import { PathError } from '../paths/encode.js'
+import { dedupeItems, PathError } from '../paths/encode.js'
 import { filesToItems, fileUrls } from '../paths/url.js'
-import { compileFilePatterns, walkFiles, type FileMatcher } from '../paths/walk.js'
+import { compileFilePatterns, rootDirectory, walkFiles, type FileMatcher } from '../paths/walk.js'
 import {
   outsideWarning,
   parseSyncLog,
@@ -27,7 +27,7 @@ export interface Sources {
   /** sync-log changes to map per distribution once its origin path is known (`origin-path: auto`). */
   pendingSync?: SyncChange[]
   /** URL paths of every object under `root`, when known: the collapse planner counts unchanged objects. */
-  tree?: ReadonlySet<string>
+  tree?: readonly string[]
   /** Why a source contributed nothing, for the `Skipped` notice. */
   empty: string[]
 }
@@ -58,7 +58,10 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
   const walk = (): { files: string[]; all?: string[] } => {
     if (walked !== undefined) return walked
     const m = matcher ?? compileFilePatterns([])
-    const result = wantTree ? walkFiles(inputs.rootAbs, m, { all: true }) : walkFiles(inputs.rootAbs, m)
+    const shownAs = inputs.root
+    const result = wantTree
+      ? walkFiles(inputs.rootAbs, m, { all: true, shownAs })
+      : walkFiles(inputs.rootAbs, m, { shownAs })
     if (inputs.diff === '') {
       for (const p of result.unmatchedPatterns)
         log.warning(`files: pattern ${quote(p)} matched no file under ${quote(inputs.root)}`)
@@ -69,6 +72,8 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
   }
 
   if (inputs.diff !== '') {
+    // git would list no change under a root that is not there (a typo): say so rather than skip quietly.
+    rootDirectory(inputs.rootAbs, inputs.root)
     const changed = await changedFiles({
       diff: inputs.diff,
       eventName: inputs.event.name,
@@ -100,11 +105,18 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
   }
 
   if (inputs.syncLog !== undefined) readSyncLog(inputs, sources, log, toItems)
+  // Each source's items are distinct; only a mix of sources can repeat a path.
+  const used = [
+    inputs.items.length > 0,
+    inputs.files.length > 0 || inputs.diff !== '',
+    inputs.syncLog !== undefined,
+  ]
+  if (used.filter(Boolean).length > 1) sources.shared = dedupeItems(sources.shared)
 
   if (wantTree) {
     try {
       const all = walk().all ?? []
-      sources.tree = new Set(fileUrls(all, inputs.prefix))
+      sources.tree = fileUrls(all, inputs.prefix) // distinct files give distinct URLs: no Set needed
     } catch (e) {
       // The tree only refines the collapse; without it the planner's conservative prior applies.
       if (!(e instanceof InputError) || inputs.files.length > 0 || inputs.rootGiven) throw e

@@ -4,6 +4,7 @@
  * fallback, and the rule that decides every step: never invalidate less than what changed.
  */
 
+import { formatCount } from '../format.js'
 import { readFile } from 'node:fs/promises'
 import { InputError, errorMessage, quote } from '../errors.js'
 import { changedPaths, rootPrefix, underRoot } from '../paths/git-diff.js'
@@ -154,7 +155,7 @@ async function fromApi(
           kind: 'whole-site',
           reason:
             `GitHub's file list of pull request #${range.pullRequest} may be incomplete (it stops at ` +
-            `${PULL_FILES_MAX.toLocaleString('en-US')} files, and the pull request has ` +
+            `${formatCount(PULL_FILES_MAX)} files, and the pull request has ` +
             `${range.changedFiles ?? 'that many'}), so the whole site is invalidated instead; ${advice} ` +
             `so git can list them all`,
         }
