@@ -33,6 +33,12 @@ export const INPUT_NAMES = [
   'aws-region',
 ] as const
 
+/**
+ * Defaults the runner would pass from action.yml where an omitted input and an empty one differ
+ * (`index-document: ''` turns the directory URL off). A test keeps these equal to action.yml.
+ */
+export const CLI_DEFAULTS: Readonly<Record<string, string>> = { 'index-document': 'index.html' }
+
 /** Inputs that may be given as a bare flag (`--wait` means `--wait true`). */
 const BOOLEAN_FLAGS = new Set(['wait', 'dry-run'])
 /** Inputs that take one item per line: a repeated flag adds a line. */
@@ -165,7 +171,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   try {
     // Like the action's `${{ github.token }}` default, the token falls back to the environment.
     const read = (name: string): string =>
-      args.inputs.get(name) ?? (name === 'github-token' ? (env.GITHUB_TOKEN ?? '') : '')
+      args.inputs.get(name) ??
+      (name === 'github-token' ? (env.GITHUB_TOKEN ?? '') : (CLI_DEFAULTS[name] ?? ''))
     await execute(read, { ...env, GITHUB_WORKSPACE: undefined }, io)
   } catch (e) {
     err(`cloudfront-invalidate: ${errorMessage(e)}`)

@@ -51,7 +51,13 @@ describe('readInputs defaults', () => {
     )
     expect(i.distributionIds).toEqual(['E2EXAMPLE0000', 'E3EXAMPLE1111'])
     expect(i.items.map((x) => x.value)).toEqual(['/a.html', '/b%20c', '#tag'])
-    expect(i).toMatchObject({ batchSize: 100, wait: true, dryRun: false, timeoutMs: 90_000, awsRegion: 'eu-west-1' })
+    expect(i).toMatchObject({
+      batchSize: 100,
+      wait: true,
+      dryRun: false,
+      timeoutMs: 90_000,
+      awsRegion: 'eu-west-1',
+    })
     expect(i.callerReference).toBe('deploy-42')
   })
 
@@ -78,7 +84,11 @@ describe('readInputs defaults', () => {
 describe('readInputs errors name the input and what is allowed', () => {
   it.each([
     [{ paths: '/x' }, 'distribution-id', /is required/],
-    [{ ...base, 'distribution-id': 'E2EXAMPLE' }, 'distribution-id', /"E2EXAMPLE" is not a distribution id: expected 10–20 upper-case/],
+    [
+      { ...base, 'distribution-id': 'E2EXAMPLE' },
+      'distribution-id',
+      /"E2EXAMPLE" is not a distribution id: expected 10–20 upper-case/,
+    ],
     [{ ...base, 'distribution-id': 'e2example0000' }, 'distribution-id', /ids are upper-case/],
     [{ ...base, 'distribution-id': 'www.example.com' }, 'distribution-id', /not a distribution id/],
     [{ 'distribution-id': 'E2EXAMPLE0000' }, 'paths', /nothing to invalidate/],
@@ -93,12 +103,80 @@ describe('readInputs errors name the input and what is allowed', () => {
     [{ ...base, 'aws-region': 'mars' }, 'aws-region', /not an AWS region/],
     [{ ...base, 'paths-file': 'missing.txt' }, 'paths-file', /cannot be read \(no such file/],
     [{ ...base, 'caller-reference': 'a\u0001b' }, 'caller-reference', /control characters/],
+    [
+      { 'distribution-id': 'E2EXAMPLE0000', diff: 'main' },
+      'diff',
+      /is not a range; expected 'auto' or a range 'BASE\.\.HEAD'/,
+    ],
+    [
+      { 'distribution-id': 'E2EXAMPLE0000', diff: '--upload-pack=x..HEAD' },
+      'diff',
+      /is not a commit or ref name/,
+    ],
+    [{ ...base, prefix: '/docs/*' }, 'prefix', /contains '\*' or '\?'/],
+    [{ ...base, 'index-document': 'a/index.html' }, 'index-document', /plain file name/],
+    [{ ...base, collapse: 'maybe' }, 'collapse', /"maybe" is not one of: auto, off/],
+    [{ ...base, collapse: 'off', 'max-paths': '5' }, 'max-paths', /collapse is 'off'/],
+    [{ ...base, 'max-paths': '-1' }, 'max-paths', /whole number/],
+    [{ ...base, 'sync-log': 'missing.log' }, 'sync-log', /cannot be read \(no such file/],
+    [{ ...base, 'origin-path': 'site/' }, 'origin-path', /applies to sync-log keys only/],
   ])('%j -> %s', (values, input, message) => {
     const e = inputError(values)
     expect(e.input).toBe(input)
     expect(e.message).toMatch(new RegExp(`^Input '${input}': `))
     expect(e.message).toMatch(message)
     expect(e.message).not.toContain('\n')
+  })
+
+  it('rejects origin-path auto in a dry run, and a directory as sync-log', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfi-inputs-'))
+    writeFileSync(join(dir, 'sync.log'), '')
+    const auto = inputError(
+      { ...base, 'sync-log': 'sync.log', 'origin-path': 'auto', 'dry-run': 'true' },
+      { GITHUB_WORKSPACE: dir },
+    )
+    expect(auto.message).toMatch(
+      /^Input 'origin-path': 'auto' reads the distributions' origins, and a dry run makes no AWS call/,
+    )
+    expect(inputError({ ...base, 'sync-log': '.' }, { GITHUB_WORKSPACE: dir }).message).toMatch(
+      /^Input 'sync-log': "." is a directory/,
+    )
+  })
+
+  it('reads the source inputs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfi-inputs-'))
+    writeFileSync(join(dir, 'sync.log'), '')
+    const i = readInputs(
+      reader({
+        'distribution-id': 'E2EXAMPLE0000',
+        root: 'public',
+        files: '**/*.html\n\n!drafts/**',
+        diff: 'v1..HEAD',
+        prefix: 'docs',
+        'index-document': '',
+        collapse: 'auto',
+        'max-paths': '50',
+        'sync-log': 'sync.log',
+        'origin-path': '/site',
+        'github-token': ' t0k ',
+      }),
+      { GITHUB_WORKSPACE: dir, GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'o/r' },
+    )
+    expect(i).toMatchObject({
+      root: 'public',
+      rootAbs: join(dir, 'public'),
+      rootGiven: true,
+      files: ['**/*.html', '!drafts/**'],
+      diff: 'v1..HEAD',
+      prefix: '/docs/',
+      indexDocument: '',
+      maxPaths: 50,
+      syncLog: join(dir, 'sync.log'),
+      originPath: 'site/',
+      githubToken: 't0k',
+      event: { name: 'push', repository: 'o/r' },
+    })
+    expect(i.items).toEqual([])
   })
 
   it('names the line of a bad paths-file entry', () => {
@@ -110,6 +188,8 @@ describe('readInputs errors name the input and what is allowed', () => {
 
   it('says a directory is not a paths-file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfi-inputs-'))
-    expect(inputError({ ...base, 'paths-file': '.' }, { GITHUB_WORKSPACE: dir }).message).toMatch(/is a directory/)
+    expect(inputError({ ...base, 'paths-file': '.' }, { GITHUB_WORKSPACE: dir }).message).toMatch(
+      /is a directory/,
+    )
   })
 })
