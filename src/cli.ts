@@ -165,7 +165,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
       }
     },
     setOutput: (name, value) => void outputs.set(name, value),
-    summary: async () => undefined,
+    summary: () => Promise.resolve(),
   }
   let code = 0
   try {

@@ -336,7 +336,7 @@ function readCallerReference(text: string, env: Env): string {
       ? `${runId}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${env.GITHUB_ACTION ?? 'step'}`
       : `cli-${createHash('sha256').update(`${process.pid}-${Date.now()}-${Math.random()}`).digest('hex').slice(0, 16)}`
   }
-  if (/[\u0000-\u001f\u007f]/.test(base)) {
+  if ([...base].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
     throw new InputError('caller-reference', `${quote(base)} contains control characters`)
   }
   // Keep references short whatever the base: a long base is shortened to a prefix plus its hash.

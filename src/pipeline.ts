@@ -11,7 +11,8 @@ import { formatDuration } from './duration.js'
 import { readInputs, type Env, type Inputs, type InputReader } from './inputs.js'
 import type { Io } from './io.js'
 import { describeCollapse } from './paths/collapse.js'
-import { dedupeItems, type Item } from './paths/encode.js'
+import { InputError } from './errors.js'
+import { dedupeItems, PathError, type Item } from './paths/encode.js'
 import { originPathFor, unservedBuckets, type OriginsView } from './paths/origin-path.js'
 import { bucketsIn, outsideWarning, relativePaths, unservedWarning } from './paths/sync-log.js'
 import { filesToItems } from './paths/url.js'
@@ -136,7 +137,7 @@ async function logPlan(state: RunState, io: Io): Promise<void> {
   const pathCount = submittedPaths(state).length
   await io.group(
     `Plan: ${pathCount} path(s) -> ${batches} batch(es) on ${state.plans.length} distribution(s)`,
-    async () => {
+    () => {
       for (const p of state.plans) {
         io.info(
           `${p.distributionId}: ${p.collapse ? describeCollapse(p.collapse) : `${p.items.length} path(s), collapse off`}; ${p.batches.length} batch(es)`,
@@ -145,12 +146,18 @@ async function logPlan(state: RunState, io: Io): Promise<void> {
       // One write for the whole list: tens of thousands of separate writes to the runner's pipe are slow.
       const paths = submittedPaths(state)
       if (paths.length > 0) io.info(paths.join('\n'))
+      return Promise.resolve()
     },
   )
+  // One warning per distinct message and distribution, however many times the planner gave it.
   const warned = new Set<string>()
-  for (const p of state.plans)
-    for (const w of p.collapse?.warnings ?? [])
-      if (!warned.has(w)) (warned.add(w), io.warning(`${p.distributionId}: ${w}`))
+  for (const p of state.plans) {
+    for (const w of p.collapse?.warnings ?? []) {
+      if (warned.has(w)) continue
+      warned.add(w)
+      io.warning(`${p.distributionId}: ${w}`)
+    }
+  }
 }
 
 /** `origin-path: auto`: each distribution's sync-log items, with the key prefix its origin serves. */
@@ -180,7 +187,15 @@ async function syncItemsByOrigin(
     const rel = relativePaths(changes, (b) => originPathFor(b, view)?.originPath)
     if (rel.outside.length > 0) io.warning(`${id}: ${outsideWarning(rel.outside)}`)
     io.info(`${id}: sync-log gives ${rel.paths.length} path(s) under its origin`)
-    out.set(id, filesToItems(rel.paths, { prefix: inputs.prefix, indexDocument: inputs.indexDocument }))
+    try {
+      out.set(id, filesToItems(rel.paths, { prefix: inputs.prefix, indexDocument: inputs.indexDocument }))
+    } catch (e) {
+      if (e instanceof PathError) throw new InputError('sync-log', e.message)
+      throw e
+    }
+  }
+  if ([...out.values()].every((items) => items.length === 0)) {
+    sources.empty.push('no sync-log object lies in a bucket and origin path that the distributions serve')
   }
   const unserved = unservedBuckets(buckets, views)
   if (unserved.length > 0) io.warning(unservedWarning(unserved))

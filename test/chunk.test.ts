@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { chunkItems, quotaUse } from '../src/paths/chunk.js'
 import type { Item } from '../src/paths/encode.js'
 
-const paths = (n: number, prefix = '/p'): Item[] => Array.from({ length: n }, (_, i) => ({ kind: 'path', value: `${prefix}${i}` }))
-const wild = (n: number): Item[] => Array.from({ length: n }, (_, i) => ({ kind: 'wildcard', value: `/w${i}/*` }))
+const paths = (n: number, prefix = '/p'): Item[] =>
+  Array.from({ length: n }, (_, i) => ({ kind: 'path', value: `${prefix}${i}` }))
+const wild = (n: number): Item[] =>
+  Array.from({ length: n }, (_, i) => ({ kind: 'wildcard', value: `/w${i}/*` }))
 
 describe('chunkItems', () => {
   it.each([
@@ -30,7 +32,12 @@ describe('chunkItems', () => {
     const items = [...paths(7000), ...wild(20), { kind: 'tag', value: '#t' } as Item]
     const a = chunkItems(items, 2500)
     expect(a).toEqual(chunkItems(items, 2500))
-    expect(a.flat().map((i) => i.value).sort()).toEqual(items.map((i) => i.value).sort())
+    expect(
+      a
+        .flat()
+        .map((i) => i.value)
+        .sort(),
+    ).toEqual(items.map((i) => i.value).sort())
     expect(Math.max(...a.map((b) => b.length))).toBeLessThanOrEqual(2500)
   })
 
@@ -41,7 +48,13 @@ describe('chunkItems', () => {
 
 describe('quotaUse', () => {
   it('counts tags as file paths and wildcards separately', () => {
-    expect(quotaUse([{ kind: 'tag', value: '#a' }, { kind: 'wildcard', value: '/*' }, { kind: 'path', value: '/x' }])).toEqual({
+    expect(
+      quotaUse([
+        { kind: 'tag', value: '#a' },
+        { kind: 'wildcard', value: '/*' },
+        { kind: 'path', value: '/x' },
+      ]),
+    ).toEqual({
       files: 2,
       wildcards: 1,
     })

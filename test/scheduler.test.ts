@@ -50,7 +50,8 @@ class MemoryCloudFront implements CloudFrontApi {
   private fault(op: string): void {
     this.calls.push(op)
     const i = this.faults.findIndex((f) => f.op === op)
-    if (i !== -1) throw this.faults.splice(i, 1)[0]?.error
+    const fault = i === -1 ? undefined : this.faults.splice(i, 1)[0]
+    if (fault !== undefined) throw fault.error
   }
   async createInvalidation(_d: string, ref: string, paths: readonly string[]): Promise<InvalidationInfo> {
     this.fault('create')

@@ -14,12 +14,12 @@ export const realClock: Clock = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal.aborted) {
-        reject(signal.reason)
+        reject(abortReason(signal))
         return
       }
       const onAbort = (): void => {
         clearTimeout(timer)
-        reject(signal.reason)
+        reject(abortReason(signal))
       }
       const timer = setTimeout(
         () => {
@@ -30,4 +30,10 @@ export const realClock: Clock = {
       )
       signal.addEventListener('abort', onAbort, { once: true })
     }),
+}
+
+/** The signal's reason as an Error (AbortSignal allows any value). */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason
+  return reason instanceof Error ? reason : new Error(String(reason))
 }

@@ -36,7 +36,7 @@ const NETWORK_CODES = new Set([
 ])
 
 function shape(e: unknown): SdkErrorShape {
-  return typeof e === 'object' && e !== null ? (e as SdkErrorShape) : {}
+  return typeof e === 'object' && e !== null ? e : {}
 }
 
 /** The SDK error's name (its AWS error code), or '' for a non-SDK error. */

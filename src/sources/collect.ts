@@ -135,7 +135,7 @@ function readSyncLog(
   const file = inputs.syncLog ?? ''
   let text: string
   try {
-    text = readFileSync(file, 'utf8')
+    text = decodeLog(readFileSync(file))
   } catch (e) {
     throw new InputError(
       'sync-log',
@@ -145,7 +145,11 @@ function readSyncLog(
   const parsed = parseSyncLog(text, { includeDryRun: inputs.dryRun })
   for (const w of syncLogWarnings(parsed)) log.warning(w)
   if (parsed.changes.length === 0) {
-    sources.empty.push('the sync-log lists no uploaded, copied, moved or deleted object')
+    sources.empty.push(
+      parsed.skippedDryRun > 0
+        ? 'every change in the sync-log is a (dryrun) line, which did not happen'
+        : 'the sync-log lists no uploaded, copied, moved or deleted object',
+    )
     return
   }
   log.info(`sync-log: ${parsed.changes.length} changed object(s)`)
@@ -164,4 +168,13 @@ function readSyncLog(
 function splitRepository(repository: string | undefined): { owner: string; repo: string } | undefined {
   const [owner, repo, extra] = (repository ?? '').split('/')
   return owner && repo && extra === undefined ? { owner, repo } : undefined
+}
+
+/**
+ * A log as text. `Tee-Object` in Windows PowerShell 5.1 writes UTF-16LE with a byte-order mark; read
+ * as UTF-8 every line would be unreadable, so honour the mark. Anything else is UTF-8.
+ */
+function decodeLog(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le')
+  return bytes.toString('utf8')
 }

@@ -83,7 +83,7 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
       NODE24,
       [BUNDLE],
       {
-        env: env as Record<string, string>,
+        env,
         cwd: dir,
         timeout: o.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,
