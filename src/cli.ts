@@ -29,6 +29,7 @@ export const INPUT_NAMES = [
   'wait',
   'timeout',
   'caller-reference',
+  'wait-for',
   'dry-run',
   'aws-region',
 ] as const
@@ -42,7 +43,7 @@ export const CLI_DEFAULTS: Readonly<Record<string, string>> = { 'index-document'
 /** Inputs that may be given as a bare flag (`--wait` means `--wait true`). */
 const BOOLEAN_FLAGS = new Set(['wait', 'dry-run'])
 /** Inputs that take one item per line: a repeated flag adds a line. */
-const LIST_FLAGS = new Set(['distribution-id', 'paths', 'files'])
+const LIST_FLAGS = new Set(['distribution-id', 'paths', 'files', 'wait-for'])
 
 export interface CliArgs {
   inputs: Map<string, string>
@@ -114,6 +115,7 @@ Same engine and names as the GitHub Action's inputs (see README).
   --wait                 wait until every invalidation is Completed
   --timeout DURATION     budget for the whole run: 900, 90s, 15m, 1h (default 15m)
   --caller-reference S   base of the CallerReferences (default: random per run)
+  --wait-for INVS        create nothing; wait for these (JSON 'invalidations' output, or DIST/ID lines)
   --dry-run              print the plan; no AWS call, no credentials needed
   --aws-region REGION    default $AWS_REGION, else us-east-1
   --json                 print outputs as JSON on stdout

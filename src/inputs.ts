@@ -13,6 +13,7 @@ import { normalizeItem, PathError, type Item } from './paths/encode.js'
 import { normalizeOriginPath } from './paths/origin-path.js'
 import { normalizePrefix } from './paths/url.js'
 import { parseRangeInput } from './sources/event.js'
+import { isTenant, parseTarget, parseWaitFor, type WaitTarget } from './targets.js'
 
 /** Reads one input's raw text ('' when not given). */
 export type InputReader = (name: string) => string
@@ -22,8 +23,13 @@ export type Env = Readonly<Record<string, string | undefined>>
 
 /** Everything the run needs, validated. */
 export interface Inputs {
-  /** Distribution ids, in the order given, without duplicates. */
+  /**
+   * Distribution ids, tenant ids (dt_…) and alternate domain names to resolve, in the order given,
+   * without duplicates. Empty with `wait-for`.
+   */
   distributionIds: string[]
+  /** `wait-for`: invalidations of an earlier step to wait for; creates nothing. */
+  waitFor?: WaitTarget[]
   /** Items from `paths` then `paths-file`: normalised, encoded, deduplicated, in order. */
   items: Item[]
   /** Whether `paths` or `paths-file` was given at all (an empty file is "nothing to do", not an error). */
@@ -69,9 +75,6 @@ export interface Inputs {
   event: { name: string; path?: string; repository?: string; apiUrl?: string }
 }
 
-/** A distribution id as CloudFront issues them: upper-case letters and digits (e.g. E2EXAMPLE0000). */
-const DISTRIBUTION_ID = /^[A-Z0-9]{10,20}$/
-
 /** YAML 1.2 core-schema booleans, as `core.getBooleanInput` accepts them. */
 const TRUE = new Set(['true', 'True', 'TRUE'])
 const FALSE = new Set(['false', 'False', 'FALSE'])
@@ -79,7 +82,15 @@ const FALSE = new Set(['false', 'False', 'FALSE'])
 /** Read and validate every input. Throws InputError on the first problem. */
 export function readInputs(read: InputReader, env: Env, cwd: string = process.cwd()): Inputs {
   const workspace = env.GITHUB_WORKSPACE || cwd
-  const distributionIds = readDistributionIds(read('distribution-id'))
+  const waitForText = read('wait-for').trim()
+  const distributionText = read('distribution-id').trim()
+  if (waitForText !== '' && distributionText !== '') {
+    throw new InputError(
+      'wait-for',
+      'waits for invalidations an earlier step made, and creates none: drop distribution-id (or drop wait-for to create invalidations)',
+    )
+  }
+  const distributionIds = waitForText === '' ? readDistributionIds(distributionText) : []
   const batchSize = readInteger(read, 'batch-size', 1, MAX_BATCH_SIZE, MAX_BATCH_SIZE)
   const wait = readBoolean(read, 'wait', false)
   const dryRun = readBoolean(read, 'dry-run', false)
@@ -123,15 +134,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   const syncLogText = read('sync-log').trim()
   const syncLog = syncLogText === '' ? undefined : checkReadableFile('sync-log', syncLogText, workspace)
   const originPath = readOriginPath(read('origin-path'), dryRun, syncLog !== undefined)
-
-  if (!pathsGiven && files.length === 0 && diff === '' && syncLog === undefined) {
-    throw new InputError(
-      'paths',
-      'nothing to invalidate: give `paths` (one per line), `paths-file`, `files` patterns, `diff`, or `sync-log`',
-    )
-  }
-
-  const inputs: Inputs = {
+  const base = (): Inputs => ({
     distributionIds,
     items,
     pathsGiven,
@@ -158,7 +161,40 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
       ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
       ...(env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {}),
     },
+  })
+
+  if (distributionIds.some(isTenant) && originPath === 'auto') {
+    throw new InputError(
+      'origin-path',
+      "'auto' reads distributions' origins, not a tenant's: give the key prefix explicitly for dt_ ids",
+    )
   }
+  if (waitForText !== '') {
+    const given = [
+      ['paths', pathsText.trim() !== ''],
+      ['paths-file', pathsFile !== ''],
+      ['files', files.length > 0],
+      ['diff', diff !== ''],
+      ['sync-log', syncLog !== undefined],
+    ].filter(([, on]) => on)
+    if (given.length > 0) {
+      throw new InputError(
+        'wait-for',
+        `waits for existing invalidations and creates none, so ${given.map(([n]) => `'${String(n)}'`).join(', ')} cannot be used beside it`,
+      )
+    }
+    const waitFor = parseWaitFor(waitForText)
+    if (typeof waitFor === 'string') throw new InputError('wait-for', waitFor)
+    return { ...base(), waitFor }
+  }
+  if (!pathsGiven && files.length === 0 && diff === '' && syncLog === undefined) {
+    throw new InputError(
+      'paths',
+      'nothing to invalidate: give `paths` (one per line), `paths-file`, `files` patterns, `diff`, or `sync-log`',
+    )
+  }
+
+  const inputs: Inputs = base()
   if (maxPaths !== undefined) inputs.maxPaths = maxPaths
   if (syncLog !== undefined) inputs.syncLog = syncLog
   return inputs
@@ -238,6 +274,7 @@ function checkReadableFile(input: string, file: string, workspace: string): stri
 
 /** Ids separated by newlines or commas; duplicates dropped. */
 function readDistributionIds(text: string): string[] {
+  // Ids, tenant ids and domain names: see targets.ts.
   const ids = [
     ...new Set(
       text
@@ -249,18 +286,12 @@ function readDistributionIds(text: string): string[] {
   if (ids.length === 0) {
     throw new InputError(
       'distribution-id',
-      'is required: one or more CloudFront distribution ids (e.g. E2EXAMPLE0000)',
+      'is required: one or more CloudFront distribution ids (e.g. E2EXAMPLE0000), or wait-for to wait for invalidations made earlier',
     )
   }
   for (const id of ids) {
-    if (!DISTRIBUTION_ID.test(id)) {
-      const hint =
-        id.toUpperCase() !== id && DISTRIBUTION_ID.test(id.toUpperCase()) ? ' (ids are upper-case)' : ''
-      throw new InputError(
-        'distribution-id',
-        `${quote(id)} is not a distribution id: expected 10–20 upper-case letters and digits, e.g. E2EXAMPLE0000${hint}`,
-      )
-    }
+    const target = parseTarget(id)
+    if (typeof target === 'string') throw new InputError('distribution-id', target)
   }
   return ids
 }

@@ -9,6 +9,8 @@ import { explain } from './cloudfront/errors.js'
 import { submitDistribution } from './cloudfront/scheduler.js'
 import { formatDuration } from './duration.js'
 import { readInputs, type Env, type Inputs, type InputReader } from './inputs.js'
+import { waitForAll } from './gate.js'
+import { parseTarget, resolveAlias, type DistributionAliases } from './targets.js'
 import type { Io } from './io.js'
 import { describeCollapse } from './paths/collapse.js'
 import { InputError } from './errors.js'
@@ -62,11 +64,36 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
   }
   let state: RunState | undefined
   try {
+    if (inputs.waitFor !== undefined) {
+      const gate: RunState = {
+        dryRun: inputs.dryRun,
+        wait: true,
+        gate: true,
+        gateTargets: inputs.waitFor.length,
+        plans: [],
+        records: [],
+        errors: [],
+        timedOut: false,
+        skipReasons: [],
+        timings: { planMs: clock.now() - started },
+      }
+      state = gate
+      for (const t of inputs.waitFor) io.info(`waiting for ${t.distributionId}/${t.id}`)
+      if (!inputs.dryRun && inputs.waitFor.length > 0) {
+        await waitForAll(gate, inputs.waitFor, await getApi(), clock, controller.signal, io)
+      }
+      throwIfFailed(gate, inputs)
+      return gate
+    }
+
     const sources = await collectSources(inputs, log)
+    // Domain names become distribution ids (one ListDistributions walk per run); a dry run leaves them.
+    const aliases = await resolveAliases(inputs, getApi, controller.signal, io)
+    const targets = [...new Set(inputs.distributionIds.map((n) => aliases.get(n) ?? n))]
     const extra =
       sources.pendingSync === undefined
         ? new Map<string, Item[]>()
-        : await syncItemsByOrigin(inputs, sources, await getApi(), controller.signal, io)
+        : await syncItemsByOrigin(inputs, targets, sources, await getApi(), controller.signal, io)
     const planOptions: PlanOptions = {
       batchSize: inputs.batchSize,
       collapse: inputs.collapse,
@@ -77,7 +104,11 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
       const more = extra.get(id)
       return more === undefined ? sources.shared : dedupeItems([...sources.shared, ...more])
     }
-    const plans = inputs.distributionIds.map((id) => planDistribution(id, requestedFor(id), planOptions))
+    const plans = targets.map((id) => planDistribution(id, requestedFor(id), planOptions))
+    for (const [name, id] of aliases) {
+      const plan = plans.find((p) => p.distributionId === id)
+      if (plan) plan.alias = plan.alias ? `${plan.alias}, ${name}` : name
+    }
     const run: RunState = {
       dryRun: inputs.dryRun,
       wait: inputs.wait,
@@ -94,21 +125,7 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
     const batchCount = plans.reduce((n, p) => n + p.batches.length, 0)
     if (inputs.dryRun || batchCount === 0) return run
     await submitAll(run, inputs, await getApi(), clock, started, controller, planOptions, requestedFor, io)
-    if (run.errors.length > 0) {
-      throw new Error(
-        run.errors.length === 1
-          ? (run.errors[0] ?? '')
-          : `${run.errors.length} distributions failed: ${run.errors.join(' | ')}`,
-      )
-    }
-    if (run.timedOut) {
-      const pending = run.records
-        .filter((r) => r.status !== 'Completed')
-        .map((r) => `${r.distributionId}/${r.id}`)
-      throw new DeadlineError(
-        `timeout ${formatDuration(inputs.timeoutMs)} reached: ${run.records.length} invalidation(s) created, ${pending.length} not Completed yet (${pending.slice(0, 5).join(', ')}${pending.length > 5 ? ', …' : ''}); their ids are in the outputs. Raise 'timeout' or set wait: false.`,
-      )
-    }
+    throwIfFailed(run, inputs)
     return run
   } catch (e) {
     if (controller.signal.aborted && state === undefined) {
@@ -129,6 +146,61 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
         io.notice(resultLine(state))
     }
   }
+}
+
+/** Fail the step (after outputs are written, in `finally`) when a distribution failed or time ran out. */
+function throwIfFailed(run: RunState, inputs: Inputs): void {
+  if (run.errors.length > 0) {
+    throw new Error(
+      run.errors.length === 1
+        ? (run.errors[0] ?? '')
+        : `${run.errors.length} distributions failed: ${run.errors.join(' | ')}`,
+    )
+  }
+  if (run.timedOut) {
+    const pending = run.records
+      .filter((r) => r.status !== 'Completed')
+      .map((r) => `${r.distributionId}/${r.id}`)
+    const what = run.gate ? 'waited for' : 'created'
+    throw new DeadlineError(
+      `timeout ${formatDuration(inputs.timeoutMs)} reached: ${run.records.length} invalidation(s) ${what}, ${pending.length} not Completed yet (${pending.slice(0, 5).join(', ')}${pending.length > 5 ? ', …' : ''}); their ids are in the outputs. Raise 'timeout'${run.gate ? '' : ' or set wait: false'}.`,
+    )
+  }
+}
+
+/** Resolve the domain names among `distribution-id` to ids, or say why a dry run leaves them. */
+async function resolveAliases(
+  inputs: Inputs,
+  getApi: () => Promise<CloudFrontApi>,
+  signal: AbortSignal,
+  io: Io,
+): Promise<Map<string, string>> {
+  const names = inputs.distributionIds.filter((n) => {
+    const target = parseTarget(n)
+    return typeof target !== 'string' && target.kind === 'alias'
+  })
+  const resolved = new Map<string, string>()
+  if (names.length === 0) return resolved
+  if (inputs.dryRun) {
+    io.notice(
+      `Dry run: ${names.join(', ')} not resolved to distribution ids (that takes ListDistributions, an AWS call)`,
+    )
+    return resolved
+  }
+  let all: DistributionAliases[]
+  try {
+    all = await (await getApi()).listDistributionAliases(signal)
+  } catch (e) {
+    if (signal.aborted) throw e
+    throw new Error(explain(e, 'ListDistributions', names.join(', ')), { cause: e })
+  }
+  for (const name of names) {
+    const found = resolveAlias(name, all)
+    if ('error' in found) throw new InputError('distribution-id', found.error)
+    io.info(`${name} -> ${found.id}`)
+    resolved.set(name, found.id)
+  }
+  return resolved
 }
 
 /** Print the plan: per distribution, requested -> billed, the wildcards chosen, and the paths. */
@@ -163,6 +235,7 @@ async function logPlan(state: RunState, io: Io): Promise<void> {
 /** `origin-path: auto`: each distribution's sync-log items, with the key prefix its origin serves. */
 async function syncItemsByOrigin(
   inputs: Inputs,
+  targets: readonly string[],
   sources: Sources,
   api: CloudFrontApi,
   signal: AbortSignal,
@@ -172,7 +245,7 @@ async function syncItemsByOrigin(
   const buckets = bucketsIn(changes)
   const views: OriginsView[] = []
   const out = new Map<string, Item[]>()
-  for (const id of inputs.distributionIds) {
+  for (const id of targets) {
     let view: OriginsView
     try {
       view = await api.getOriginsView(id, signal)

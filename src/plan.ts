@@ -7,7 +7,10 @@ import { collapse, type CollapseResult } from './paths/collapse.js'
 import type { Item } from './paths/encode.js'
 
 export interface DistributionPlan {
+  /** The distribution (or tenant) id the batches go to. */
   distributionId: string
+  /** The domain name(s) `distribution-id` named it by, when it was resolved from an alias. */
+  alias?: string
   /** Items requested for this distribution, deduplicated, before collapse. */
   requested: Item[]
   /** Items to submit (after collapse). */

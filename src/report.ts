@@ -21,6 +21,10 @@ export interface RunState {
   /** Per-distribution failures, already explained. */
   errors: string[]
   timedOut: boolean
+  /** A `wait-for` gate: it creates nothing and reports the invalidations it waited for. */
+  gate?: boolean
+  /** How many invalidations the gate was asked to wait for (for a dry run's line). */
+  gateTargets?: number
   /** Why sources contributed nothing (shown when the run is Skipped). */
   skipReasons: string[]
   /** Milliseconds from step start to plan ready, submissions done, and the end. */
@@ -30,6 +34,11 @@ export interface RunState {
 /** The status the run ended in. */
 export function runStatus(s: RunState): RunStatus {
   if (s.dryRun) return 'Planned'
+  if (s.gate) {
+    if (s.errors.length > 0) return 'Failed'
+    if (s.records.length === 0) return 'Skipped'
+    return s.records.every((r) => r.status === 'Completed') ? 'Completed' : 'InProgress'
+  }
   const planned = s.plans.reduce((n, p) => n + p.batches.length, 0)
   if (planned === 0) return 'Skipped'
   if (s.records.length < planned)
@@ -112,6 +121,7 @@ export function costEstimate(paths: number): string {
 /** The one line printed as a notice at the end. */
 export function resultLine(s: RunState): string {
   const status = runStatus(s)
+  if (s.gate) return gateLine(s, status)
   const paths = submittedPaths(s).length
   const dists = s.plans.length
   const batches = s.plans.reduce((n, p) => n + p.batches.length, 0)
@@ -131,6 +141,42 @@ export function resultLine(s: RunState): string {
   }
 }
 
+/** The summary of a `wait-for` gate: each invalidation and its status. */
+function gateSummary(s: RunState, lines: string[]): string {
+  if (s.records.length > 0) {
+    lines.push(
+      '| Distribution | Invalidation | Paths | Created | Status |',
+      '| --- | --- | ---: | --- | --- |',
+    )
+    for (const r of s.records) {
+      lines.push(`| \`${r.distributionId}\` | \`${r.id}\` | ${r.pathCount} | ${r.createTime} | ${r.status} |`)
+    }
+  }
+  if (s.errors.length > 0) {
+    lines.push('', '**Errors:**', '')
+    for (const e of s.errors) lines.push(`- ${escapeCell(e)}`)
+  }
+  if (s.timings.totalMs !== undefined) lines.push('', `**Waited:** ${formatDuration(s.timings.totalMs)}`)
+  return lines.join('\n') + '\n'
+}
+
+/** The result line of a `wait-for` gate. */
+function gateLine(s: RunState, status: RunStatus): string {
+  const n = s.records.length
+  const dists = new Set(s.records.map((r) => r.distributionId)).size
+  const time = s.timings.totalMs === undefined ? '' : ` in ${formatDuration(s.timings.totalMs)}`
+  switch (status) {
+    case 'Skipped':
+      return 'Nothing to wait for: wait-for lists no invalidation (the deploy step made none).'
+    case 'Planned':
+      return `Dry run: would wait for ${s.gateTargets ?? 0} invalidation(s) (no AWS call made).`
+    case 'Completed':
+      return `Waited for ${n} invalidation(s) on ${dists} distribution(s): all Completed${time}.`
+    default:
+      return `Waited for ${n} invalidation(s): ${s.records.filter((r) => r.status === 'Completed').length} Completed${time}.`
+  }
+}
+
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/`/g, "'")
 }
@@ -141,6 +187,7 @@ export function buildSummary(s: RunState): string {
   const billed = billedPaths(s)
   const lines: string[] = []
   lines.push(`## CloudFront invalidation: ${status}`, '', resultLine(s), '')
+  if (s.gate) return gateSummary(s, lines)
   lines.push(
     '| Distribution | Requested | Billed | Batches | Invalidations | Status |',
     '| --- | ---: | ---: | ---: | --- | --- |',
@@ -160,7 +207,7 @@ export function buildSummary(s: RunState): string {
             ? 'Completed'
             : 'InProgress'
     lines.push(
-      `| \`${p.distributionId}\` | ${p.requested.length} | ${p.items.length} | ${p.batches.length} | ${ids || '–'} | ${st} |`,
+      `| ${p.alias ? `${escapeCell(p.alias)} → ` : ''}\`${p.distributionId}\` | ${p.requested.length} | ${p.items.length} | ${p.batches.length} | ${ids || '–'} | ${st} |`,
     )
   }
   lines.push('')

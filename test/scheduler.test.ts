@@ -84,6 +84,9 @@ class MemoryCloudFront implements CloudFrontApi {
   async getOriginsView(): Promise<never> {
     throw new Error('not used by the scheduler')
   }
+  async listDistributionAliases(): Promise<never> {
+    throw new Error('not used by the scheduler')
+  }
   async listInvalidations(): Promise<{ items: InvalidationInfo[] }> {
     this.fault('list')
     return {

@@ -4,7 +4,9 @@
  * `connect()` runs, so a dry run or an input error never pays the ~100 ms it costs to load.
  */
 
+import type { Agent } from 'node:http'
 import { originsView, type OriginsView } from '../paths/origin-path.js'
+import { isTenant, type DistributionAliases } from '../targets.js'
 
 /** An invalidation as the action tracks it. */
 export interface InvalidationInfo {
@@ -32,6 +34,8 @@ export interface CloudFrontApi {
   ): Promise<{ items: InvalidationInfo[]; nextMarker?: string }>
   /** The distribution's origins and default behaviour (for `origin-path: auto`). */
   getOriginsView(distributionId: string, signal: AbortSignal): Promise<OriginsView>
+  /** Every distribution of the account with its aliases, all pages (to resolve a domain name). */
+  listDistributionAliases(signal: AbortSignal): Promise<DistributionAliases[]>
 }
 
 export interface ConnectOptions {
@@ -63,53 +67,99 @@ function toInfo(inv: SdkInvalidation | undefined): InvalidationInfo {
 /** Longest a single API request may take before it is abandoned and retried. */
 const REQUEST_TIMEOUT_MS = 30_000
 
+/** Pages of ListDistributions read at most when resolving aliases (100 distributions a page). */
+const MAX_DISTRIBUTION_PAGES = 100
+
+/**
+ * The agent for CloudFront requests: through HTTPS_PROXY / HTTP_PROXY unless NO_PROXY (or a loopback
+ * address) says otherwise, as GitHub's self-hosted runners document it. The SDK ignores those variables
+ * unless handed an agent; @actions/http-client (already loaded with @actions/core) applies the runner's
+ * exact rules and tunnels with CONNECT.
+ */
+async function agentFor(endpoint: string): Promise<{ httpAgent?: Agent; httpsAgent?: Agent }> {
+  const { HttpClient, getProxyUrl } = await import('@actions/http-client')
+  if (getProxyUrl(endpoint) === '') return {} // '' = no proxy for this URL (unset, NO_PROXY, or loopback)
+  const agent = new HttpClient('cloudfront-invalidate').getAgent(endpoint)
+  return endpoint.startsWith('https:') ? { httpsAgent: agent } : { httpAgent: agent }
+}
+
 /** Load the SDK and build the client (endpoint and credentials come from the SDK's own chain). */
 export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
   const sdk = await import('./sdk.js')
+  const endpoint =
+    process.env.AWS_ENDPOINT_URL_CLOUDFRONT ||
+    process.env.AWS_ENDPOINT_URL ||
+    'https://cloudfront.amazonaws.com'
   const client = new sdk.CloudFrontClient({
     region: options.region,
     customUserAgent: options.userAgent,
     // A request that hangs is treated like a dropped connection and retried (the SDK only logs a
     // warning on requestTimeout unless told to throw), rather than eating the whole step's timeout.
-    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    requestHandler: {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+      ...(await agentFor(endpoint)),
+    },
   })
+  const batch = (callerReference: string, paths: readonly string[]) => ({
+    CallerReference: callerReference,
+    Paths: { Quantity: paths.length, Items: [...paths] },
+  })
+  const list = (
+    l:
+      | {
+          Items?: SdkInvalidation[] | undefined
+          IsTruncated?: boolean | undefined
+          NextMarker?: string | undefined
+        }
+      | undefined,
+  ) => {
+    const items = (l?.Items ?? []).map((i) => toInfo(i))
+    return l?.IsTruncated === true && l.NextMarker ? { items, nextMarker: l.NextMarker } : { items }
+  }
+  // Distribution tenants (dt_…) have calls of their own with the same shapes.
   return {
-    async createInvalidation(distributionId, callerReference, paths, signal) {
-      const out = await client.send(
-        new sdk.CreateInvalidationCommand({
-          DistributionId: distributionId,
-          InvalidationBatch: {
-            CallerReference: callerReference,
-            Paths: { Quantity: paths.length, Items: [...paths] },
-          },
-        }),
-        { abortSignal: signal },
-      )
+    async createInvalidation(target, callerReference, paths, signal) {
+      const out = isTenant(target)
+        ? await client.send(
+            new sdk.CreateInvalidationForDistributionTenantCommand({
+              Id: target,
+              InvalidationBatch: batch(callerReference, paths),
+            }),
+            { abortSignal: signal },
+          )
+        : await client.send(
+            new sdk.CreateInvalidationCommand({
+              DistributionId: target,
+              InvalidationBatch: batch(callerReference, paths),
+            }),
+            { abortSignal: signal },
+          )
       return toInfo(out.Invalidation)
     },
-    async getInvalidation(distributionId, id, signal) {
-      const out = await client.send(
-        new sdk.GetInvalidationCommand({ DistributionId: distributionId, Id: id }),
-        {
-          abortSignal: signal,
-        },
-      )
+    async getInvalidation(target, id, signal) {
+      const out = isTenant(target)
+        ? await client.send(
+            new sdk.GetInvalidationForDistributionTenantCommand({ DistributionTenantId: target, Id: id }),
+            {
+              abortSignal: signal,
+            },
+          )
+        : await client.send(new sdk.GetInvalidationCommand({ DistributionId: target, Id: id }), {
+            abortSignal: signal,
+          })
       return toInfo(out.Invalidation)
     },
-    async listInvalidations(distributionId, marker, signal) {
-      const out = await client.send(
-        new sdk.ListInvalidationsCommand({
-          DistributionId: distributionId,
-          MaxItems: 100,
-          ...(marker === undefined ? {} : { Marker: marker }),
-        }),
-        { abortSignal: signal },
-      )
-      const list = out.InvalidationList
-      const items = (list?.Items ?? []).map((s) => toInfo(s))
-      return list?.IsTruncated === true && list.NextMarker
-        ? { items, nextMarker: list.NextMarker }
-        : { items }
+    async listInvalidations(target, marker, signal) {
+      const page = { MaxItems: 100, ...(marker === undefined ? {} : { Marker: marker }) }
+      const out = isTenant(target)
+        ? await client.send(new sdk.ListInvalidationsForDistributionTenantCommand({ Id: target, ...page }), {
+            abortSignal: signal,
+          })
+        : await client.send(new sdk.ListInvalidationsCommand({ DistributionId: target, ...page }), {
+            abortSignal: signal,
+          })
+      return list(out.InvalidationList)
     },
     async getOriginsView(distributionId, signal) {
       const out = await client.send(new sdk.GetDistributionConfigCommand({ Id: distributionId }), {
@@ -118,6 +168,26 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
       if (out.DistributionConfig === undefined)
         throw new Error(`${distributionId}: CloudFront answered without a config`)
       return originsView(out.DistributionConfig)
+    },
+    async listDistributionAliases(signal) {
+      const found: DistributionAliases[] = []
+      let marker: string | undefined
+      for (let page = 0; page < MAX_DISTRIBUTION_PAGES; page++) {
+        const out = await client.send(
+          new sdk.ListDistributionsCommand({
+            MaxItems: 100,
+            ...(marker === undefined ? {} : { Marker: marker }),
+          }),
+          { abortSignal: signal },
+        )
+        const l = out.DistributionList
+        for (const d of l?.Items ?? []) if (d.Id) found.push({ id: d.Id, aliases: d.Aliases?.Items ?? [] })
+        if (l?.IsTruncated !== true || !l.NextMarker) return found
+        marker = l.NextMarker
+      }
+      throw new Error(
+        `ListDistributions: more than ${MAX_DISTRIBUTION_PAGES * 100} distributions; name the distribution by its id`,
+      )
     },
   }
 }

@@ -76,35 +76,56 @@ export const PERMISSION: Record<string, string> = {
   GetInvalidation: 'cloudfront:GetInvalidation',
   ListInvalidations: 'cloudfront:ListInvalidations',
   GetDistributionConfig: 'cloudfront:GetDistributionConfig',
+  ListDistributions: 'cloudfront:ListDistributions',
+}
+
+/** What the failed request carried, when that changes the explanation. */
+export interface ErrorContext {
+  /** Cache tags (`#…` items) in the batch. */
+  tags?: number
 }
 
 /**
- * One line explaining a permanent error for `target` (a distribution id) during `operation`.
+ * One line explaining a permanent error for `target` (a distribution or tenant id) during `operation`
+ * (named as for a distribution; a tenant's calls are named `…ForDistributionTenant`).
  * The SDK's own message is kept at the end: it may say more than we know.
  */
-export function explain(e: unknown, operation: string, target: string): string {
+export function explain(e: unknown, operation: string, target: string, context: ErrorContext = {}): string {
   const name = errorName(e)
   const raw = shape(e).message
   const message = typeof raw === 'string' && raw !== '' ? raw : String(e)
+  const tenant = target.startsWith('dt_')
+  const op = tenant && /Invalidation/.test(operation) ? `${operation}ForDistributionTenant` : operation
+  const arn = tenant
+    ? `arn:aws:cloudfront::ACCOUNT:distribution-tenant/${target}`
+    : `arn:aws:cloudfront::ACCOUNT:distribution/${target}`
   switch (name) {
     case 'AccessDenied':
     case 'AccessDeniedException':
-      return `${target}: access denied to ${operation}: the role needs ${PERMISSION[operation] ?? `cloudfront:${operation}`} on arn:aws:cloudfront::ACCOUNT:distribution/${target} (see README "Permissions"). AWS said: ${message}`
+      return `${target}: access denied to ${op}: the role needs ${PERMISSION[op] ?? `cloudfront:${op}`} on ${arn} (see README "Permissions"). AWS said: ${message}`
     case 'NoSuchDistribution':
       return `${target}: no such distribution in this AWS account: check 'distribution-id' and that the credentials are for the account that owns it. AWS said: ${message}`
+    case 'EntityNotFound':
+      return `${target}: no such ${tenant ? 'distribution tenant' : 'distribution'} in this AWS account: check 'distribution-id' and that the credentials are for the account that owns it. AWS said: ${message}`
     case 'NoSuchInvalidation':
       return `${target}: invalidation not found: it belongs to another distribution or account. AWS said: ${message}`
     case 'InvalidationBatchAlreadyExists':
     case 'InvalidArgument':
-      if (name === 'InvalidArgument' && !/caller ?reference/i.test(message)) {
-        return `${target}: CloudFront rejected ${operation} as invalid: ${message}`
+      if (name === 'InvalidArgument' && /caller ?reference/i.test(message)) {
+        return `${target}: CallerReference already used with different paths: set a new 'caller-reference' (it must change whenever the paths do). AWS said: ${message}`
       }
+      if (name === 'InvalidArgument' && (context.tags ?? 0) > 0) {
+        // AWS's wording for this case is not documented; the shape (InvalidArgument on a batch with
+        // tags) is what identifies it, so the explanation is ours.
+        return `${target}: CloudFront rejected a batch holding ${context.tags} cache tag(s) (# items): most likely this ${tenant ? 'tenant' : 'distribution'} has no cache tag configuration, which tag invalidation needs. Configure cache tags on it, or invalidate paths instead. AWS said: ${message}`
+      }
+      if (name === 'InvalidArgument') return `${target}: CloudFront rejected ${op} as invalid: ${message}`
       return `${target}: CallerReference already used with different paths: set a new 'caller-reference' (it must change whenever the paths do). AWS said: ${message}`
     case 'CredentialsProviderError':
       return `no AWS credentials found: run aws-actions/configure-aws-credentials before this step (or set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), or use dry-run: true to plan without AWS. (${message})`
     case 'TooManyInvalidationsInProgress':
       return `${target}: too many invalidations in progress (CloudFront allows 3,000 file paths and 15 wildcard paths at once). AWS said: ${message}`
     default:
-      return `${target}: ${operation} failed${name ? ` with ${name}` : ''}: ${message}`
+      return `${target}: ${op} failed${name ? ` with ${name}` : ''}: ${message}`
   }
 }

@@ -163,7 +163,12 @@ export async function submitDistribution(o: SubmitOptions): Promise<SubmitResult
       } catch (e) {
         if (o.signal.aborted || classify(e) !== 'quota') {
           if (o.signal.aborted) throw e
-          throw new Error(explain(e, 'CreateInvalidation', o.distributionId), { cause: e })
+          throw new Error(
+            explain(e, 'CreateInvalidation', o.distributionId, {
+              tags: batch.filter((i) => i.kind === 'tag').length,
+            }),
+            { cause: e },
+          )
         }
         // Invalidations we cannot see (another job, or ListInvalidations was denied) hold the quota.
         refusals++

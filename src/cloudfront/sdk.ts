@@ -5,6 +5,10 @@
 export {
   CloudFrontClient,
   CreateInvalidationCommand,
+  CreateInvalidationForDistributionTenantCommand,
+  GetInvalidationForDistributionTenantCommand,
+  ListInvalidationsForDistributionTenantCommand,
+  ListDistributionsCommand,
   GetDistributionConfigCommand,
   GetInvalidationCommand,
   ListInvalidationsCommand,
