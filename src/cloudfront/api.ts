@@ -72,14 +72,16 @@ const MAX_DISTRIBUTION_PAGES = 100
 
 /**
  * The agent for CloudFront requests: through HTTPS_PROXY / HTTP_PROXY unless NO_PROXY (or a loopback
- * address) says otherwise, as GitHub's self-hosted runners document it. The SDK ignores those variables
- * unless handed an agent; @actions/http-client (already loaded with @actions/core) applies the runner's
- * exact rules and tunnels with CONNECT.
+ * address) says otherwise, by the same rules @actions/http-client applies for the runner. The SDK ignores
+ * those variables unless handed an agent, and needs a real `http.Agent` (it rebuilds anything else as
+ * options), so the tunnel is https-proxy-agent's CONNECT agent, which serves http: and https: targets.
  */
 async function agentFor(endpoint: string): Promise<{ httpAgent?: Agent; httpsAgent?: Agent }> {
-  const { HttpClient, getProxyUrl } = await import('@actions/http-client')
-  if (getProxyUrl(endpoint) === '') return {} // '' = no proxy for this URL (unset, NO_PROXY, or loopback)
-  const agent = new HttpClient('cloudfront-invalidate').getAgent(endpoint)
+  const { getProxyUrl } = await import('@actions/http-client')
+  const proxy = getProxyUrl(endpoint) // '' = no proxy for this URL (unset, NO_PROXY, or loopback)
+  if (proxy === '') return {}
+  const { HttpsProxyAgent } = await import('https-proxy-agent')
+  const agent = new HttpsProxyAgent(proxy, { keepAlive: true })
   return endpoint.startsWith('https:') ? { httpsAgent: agent } : { httpAgent: agent }
 }
 

@@ -32,7 +32,8 @@ export async function withRetry<T>(what: string, ctx: RetryContext, fn: () => Pr
     } catch (e) {
       if (ctx.signal.aborted || classify(e) !== 'transient') throw e
       const delay = backoff(attempt)
-      const why = errorName(e) || (e instanceof Error ? e.message : String(e))
+      const name = errorName(e)
+      const why = name && name !== 'Error' ? name : e instanceof Error ? e.message : String(e)
       ctx.onRetry(`${what}: ${why}; retrying in ${(delay / 1000).toFixed(1)} s (retry ${attempt})`)
       await ctx.clock.sleep(delay, ctx.signal)
     }
