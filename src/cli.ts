@@ -98,7 +98,7 @@ export const HELP = `Usage: cloudfront-invalidate --distribution-id ID [--paths 
 Invalidates CloudFront paths within the quotas, optionally waiting until they are live.
 Same engine and names as the GitHub Action's inputs (see README).
 
-  --distribution-id ID   distribution id(s); repeat or separate with commas
+  --distribution-id ID   distribution id(s), dt_ tenant id(s) or domain name(s); repeat or use commas
   --paths PATH           a path or #tag; repeat for more
   --paths-file FILE      one path per line
   --root DIR             directory served at the site root (default .)

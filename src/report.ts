@@ -7,6 +7,7 @@ import type { InvalidationRecord } from './cloudfront/tracker.js'
 import { FREE_PATHS_PER_MONTH, MAX_PATHS_OUTPUT_BYTES, PRICE_PER_PATH_USD } from './constants.js'
 import { formatDuration } from './duration.js'
 import type { DistributionPlan } from './plan.js'
+import type { Item } from './paths/encode.js'
 
 /** `status` output values. `Failed`: the step failed before every batch was submitted. */
 export type RunStatus = 'Completed' | 'InProgress' | 'Planned' | 'Skipped' | 'Failed'
@@ -46,6 +47,9 @@ export function runStatus(s: RunState): RunStatus {
   return s.records.every((r) => r.status === 'Completed') ? 'Completed' : 'InProgress'
 }
 
+/** Path strings of a plan's items, computed once per items array (a re-plan makes a new array). */
+const pathValues = new WeakMap<readonly Item[], string[]>()
+
 /** Distinct requested paths (before collapse) over all distributions. */
 export function requestedCount(s: RunState): number {
   if (s.plans.length === 1) return s.plans[0]?.requested.length ?? 0 // already distinct
@@ -56,8 +60,14 @@ export function requestedCount(s: RunState): number {
 
 /** Distinct submitted paths over all distributions, in plan order. */
 export function submittedPaths(s: RunState): string[] {
-  // One distribution (the usual case): its items are already distinct; spare a Set of every path.
-  if (s.plans.length === 1) return s.plans[0]?.items.map((i) => i.value) ?? []
+  // One distribution (the usual case): its items are already distinct; spare a Set of every path, and
+  // remember the list: the log, outputs, summary and notice all ask for it.
+  if (s.plans.length === 1) {
+    const items = s.plans[0]?.items ?? []
+    let values = pathValues.get(items)
+    if (values === undefined) pathValues.set(items, (values = items.map((i) => i.value)))
+    return values
+  }
   const seen = new Set<string>()
   for (const p of s.plans) for (const i of p.items) seen.add(i.value)
   return [...seen]

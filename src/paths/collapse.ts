@@ -275,7 +275,6 @@ class Planner {
     }
 
     const seen = new Set<string>()
-    const requestedPaths = new Set<string>()
     for (const item of this.input) {
       if (seen.has(item.value)) {
         this.fates.push({ kind: 'drop' })
@@ -291,7 +290,6 @@ class Planner {
         continue
       }
       const isWild = item.kind === 'wildcard'
-      if (!isWild) requestedPaths.add(item.value)
       // A path is covered by a wildcard with any prefix of it; a wildcard only by a strictly shorter one.
       if (coveredBelow(item.value, isWild ? item.value.length - 1 : item.value.length + 1)) {
         this.fates.push({ kind: 'drop' })
@@ -328,7 +326,8 @@ class Planner {
         }
         dir.ownTree++
         // Unchanged: not requested, and not already evicted by a user wildcard.
-        if (!requestedPaths.has(object) && !coveredBelow(object, object.length + 1)) dir.ownUnchanged++
+        // `seen` holds every requested item; a tree object (a plain URL) can only equal a requested path.
+        if (!seen.has(object) && !coveredBelow(object, object.length + 1)) dir.ownUnchanged++
       }
     }
 

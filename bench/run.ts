@@ -1,0 +1,21 @@
+/**
+ * `npm run bench`: every bench script in turn, each in its own process (so one's memory and JIT state
+ * does not colour the next), printing their figures. Nothing is asserted: the machine may be shared.
+ */
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const benches = [
+  ['spine: 10,000-path schedule, cold start, bundle size', 'bench/spine.ts'],
+  ['path sources: files over a 100,000-file tree vs a bare walk', 'bench/walk.ts'],
+  ['collapse: billed paths and evictions on a 20,000-file site', 'bench/collapse.ts'],
+] as const
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+let failed = 0
+for (const [title, script] of benches) {
+  console.log(`\n=== ${title} (${script})`)
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: root, stdio: 'inherit' })
+  if (r.status !== 0) failed++
+}
+process.exitCode = failed === 0 ? 0 : 1
