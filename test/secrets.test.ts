@@ -2,7 +2,8 @@
  * Supply chain: the step's credentials never reach what a workflow run shows or keeps. Sentinel values in
  * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and the `github-token` input (GITHUB_TOKEN for the CLI) go
  * through the committed bundle in every way a run can end: success, dry run, input error, AccessDenied,
- * retried 5xx, a refused GitHub token, each also with step debug logging on; then through the CLI with
+ * retried 5xx, a release gate (wait-for), `diff` through the GitHub API with the token and with it refused,
+ * each also with step debug logging on; then through the CLI with
  * --verbose. None of them may appear, whole or in part, in stdout, stderr, the outputs or the job summary.
  *
  * The runner masks secrets it knows of in the log, but not in outputs or the summary, and not at all in
@@ -120,8 +121,8 @@ function step(inputs: Record<string, string>, env: Record<string, string> = {}):
 interface Scenario {
   name: string
   inputs: Record<string, string>
-  /** Faults for the fakes before the run. */
-  arrange?: () => void
+  /** Faults or state for the fakes before the run; may return more inputs. */
+  arrange?: () => Record<string, string> | undefined
   /** What the run must have done, so a scenario cannot pass by quietly doing less. */
   expected: { code: number; status?: string; error?: RegExp; warning?: RegExp }
 }
@@ -139,8 +140,8 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'an input error',
-    inputs: { 'distribution-id': 'd111111abcdef8.cloudfront.net', paths: '/index.html' },
-    expected: { code: 1, error: /^Input 'distribution-id'/ },
+    inputs: { 'distribution-id': DIST, paths: '/img/*.png' },
+    expected: { code: 1, error: /^Input 'paths'/ },
   },
   {
     name: 'AccessDenied',
@@ -148,6 +149,15 @@ const SCENARIOS: Scenario[] = [
     arrange: () =>
       void cloudFront.inject({ op: 'CreateInvalidation', kind: 'AccessDenied', times: Infinity }),
     expected: { code: 1, status: 'Failed', error: /access denied to CreateInvalidation/ },
+  },
+  {
+    name: 'a release gate waiting for an earlier step (wait-for)',
+    inputs: {},
+    arrange: () => {
+      const { id } = cloudFront.seedInvalidation(DIST, ['/index.html'], { completesInMs: 300 })
+      return { 'wait-for': `${DIST}/${id}`, timeout: '1m' }
+    },
+    expected: { code: 0, status: 'Completed' },
   },
   {
     name: '5xx beyond the SDK retries, retried by the action',
@@ -163,7 +173,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'GitHub refusing the token (401)',
     inputs: { 'distribution-id': DIST, root: 'site', diff: 'v1.0.0..v1.1.0' },
-    arrange: () => gitHub.failAll({ error: 401, message: 'Bad credentials' }),
+    arrange: () => void gitHub.failAll({ error: 401, message: 'Bad credentials' }),
     expected: { code: 1, error: /^Input 'github-token': GitHub answered 401/ },
   },
 ]
@@ -172,8 +182,8 @@ describe('credentials never reach the log, outputs or summary of the action', ()
   for (const debug of [false, true]) {
     for (const s of SCENARIOS) {
       it(`${s.name}${debug ? ', with step debug logging' : ''}`, async () => {
-        s.arrange?.()
-        const run = await step(s.inputs, debug ? DEBUG : {})
+        const more = s.arrange?.()
+        const run = await step({ ...s.inputs, ...more }, debug ? DEBUG : {})
         if (run.code !== s.expected.code) {
           throw new Error(`exit ${run.code}, expected ${s.expected.code}:\n${run.stdout}\n${run.stderr}`)
         }
