@@ -144,7 +144,11 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   }
   const outputs = new Map<string, string>()
   const verbose = args.verbose || env.ACTIONS_STEP_DEBUG === 'true'
-  const err = (m: string): void => void process.stderr.write(`${m}\n`)
+  const progress = progressLine(process.stderr)
+  const err = (m: string): void => {
+    progress.clear()
+    process.stderr.write(`${m}\n`)
+  }
   // Inside a group (a long listing such as the plan's paths) a terminal shows the first lines only.
   let groupLines: number | undefined
   const io: Io = {
@@ -166,6 +170,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
         groupLines = undefined
       }
     },
+    progress: (m) => progress.show(m),
     setOutput: (name, value) => void outputs.set(name, value),
     summary: () => Promise.resolve(),
   }
@@ -176,6 +181,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
       args.inputs.get(name) ??
       (name === 'github-token' ? (env.GITHUB_TOKEN ?? '') : (CLI_DEFAULTS[name] ?? ''))
     await execute(read, { ...env, GITHUB_WORKSPACE: undefined }, io)
+    progress.clear()
   } catch (e) {
     err(`cloudfront-invalidate: ${errorMessage(e)}`)
     code = e instanceof InputError ? 2 : 1
@@ -185,9 +191,62 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
     for (const [k, v] of outputs) parsed[k] = /^[[{]/.test(v) ? (JSON.parse(v) as unknown) : v
     process.stdout.write(`${JSON.stringify(parsed, null, 2)}\n`)
   } else if (outputs.size > 0) {
-    for (const name of ['status', 'path-count', 'batch-count', 'invalidation-ids']) {
-      process.stdout.write(`${name}: ${outputs.get(name) ?? ''}\n`)
-    }
+    process.stdout.write(resultTable(outputs))
   }
   return code
+}
+
+/** The human result: one row per invalidation, then the counts and the status. */
+export function resultTable(outputs: ReadonlyMap<string, string>): string {
+  let rows: { distributionId: string; id: string; pathCount: number; status: string }[] = []
+  try {
+    rows = JSON.parse(outputs.get('invalidations') ?? '[]') as typeof rows
+  } catch {
+    rows = []
+  }
+  const lines: string[] = []
+  if (rows.length > 0) {
+    const table = [
+      ['DISTRIBUTION', 'INVALIDATION', 'PATHS', 'STATUS'],
+      ...rows.map((r) => [r.distributionId, r.id, String(r.pathCount), r.status]),
+    ]
+    const widths = [0, 1, 2].map((c) => Math.max(...table.map((row) => (row[c] ?? '').length)))
+    for (const row of table) {
+      lines.push(
+        row
+          .map((cell, c) =>
+            c === 2 ? cell.padStart(widths[c] ?? 0) : c < 3 ? cell.padEnd(widths[c] ?? 0) : cell,
+          )
+          .join('  '),
+      )
+    }
+  }
+  lines.push(
+    `status: ${outputs.get('status') ?? ''}   paths: ${outputs.get('path-count') ?? ''} (requested ${outputs.get('requested-path-count') ?? ''})   batches: ${outputs.get('batch-count') ?? ''}`,
+  )
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * A status line rewritten in place on a terminal (`\r` and erase-line); elsewhere (a CI log) a line
+ * at most every 15 s, so a long wait shows life without flooding the log.
+ */
+function progressLine(stream: NodeJS.WriteStream): { show(m: string): void; clear(): void } {
+  let shown = false
+  let last = 0
+  return {
+    show(m) {
+      if (stream.isTTY) {
+        stream.write(`\r${m}\x1b[K`)
+        shown = true
+      } else if (Date.now() - last >= 15_000) {
+        last = Date.now()
+        stream.write(`${m}\n`)
+      }
+    },
+    clear() {
+      if (shown) stream.write('\r\x1b[K')
+      shown = false
+    },
+  }
 }

@@ -27,6 +27,8 @@ export async function waitForAll(
   const results = await Promise.allSettled(
     [...byTarget].map(async ([distributionId, list]) => {
       const tracker = new Tracker(api, distributionId, clock, retry)
+      tracker.onProgress = (done, total) =>
+        io.progress?.(`${distributionId}: ${done}/${total} invalidation(s) Completed`)
       for (const t of list) {
         // Look each one up first: a wrong id or a missing permission fails now, not at the timeout.
         const info = await withRetry(`GetInvalidation ${distributionId}/${t.id}`, retry, () =>

@@ -9,6 +9,8 @@ export interface Io {
   notice(message: string): void
   /** Fold a long listing into a collapsible group. */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
+  /** A transient status line while waiting; hosts without a terminal may ignore it. */
+  progress?(message: string): void
   setOutput(name: string, value: string): void
   /** Write the job summary (Markdown). */
   summary(markdown: string): Promise<void>

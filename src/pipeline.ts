@@ -299,7 +299,12 @@ async function submitAll(
         wait: inputs.wait,
         clock,
         signal: controller.signal,
-        log: { info: (m) => io.info(m), warning: (m) => io.warning(m), debug: (m) => io.debug(m) },
+        log: {
+          info: (m) => io.info(m),
+          warning: (m) => io.warning(m),
+          debug: (m) => io.debug(m),
+          progress: (m) => io.progress?.(m),
+        },
         replan: (wildcardsInProgress) => {
           if (inputs.collapse === 'off') return p.batches
           // Wildcards already running take quota: plan again so new ones stay within 15.

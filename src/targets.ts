@@ -30,7 +30,7 @@ export function parseTarget(text: string): Target | string {
   const upper = text.toUpperCase()
   if (upper !== text && DISTRIBUTION_ID.test(upper))
     return `${JSON.stringify(text)} is not a distribution id (ids are upper-case)`
-  return `${JSON.stringify(text.slice(0, 80))} is not a distribution id (10–20 upper-case letters and digits, e.g. E2EXAMPLE0000), a tenant id (dt_…) or a domain name (www.example.com)`
+  return `${JSON.stringify(text.slice(0, 80))} is not a distribution id: expected 10–20 upper-case letters and digits (e.g. E2EXAMPLE0000), a tenant id (dt_…) or a domain name (www.example.com)`
 }
 
 /** Whether an id is a distribution tenant's (its calls differ from a distribution's). */

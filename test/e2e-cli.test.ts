@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { cloudFrontEnv, FakeCloudFront } from './support/fake-cloudfront.js'
 import { CLI, NODE24 } from './support/run-action.js'
 
 const run = async (args: string[], env: Record<string, string> = {}) => {
@@ -58,5 +59,34 @@ describe('CLI', () => {
     const r = await run([])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('Usage: cloudfront-invalidate')
+  })
+
+  it('prints a table of invalidations and a progress line while waiting', async () => {
+    const fake = await FakeCloudFront.start({ distributions: ['E2EXAMPLE0000'], completionDelayMs: 1200 })
+    try {
+      const r = await run(
+        [
+          '--distribution-id',
+          'E2EXAMPLE0000',
+          '--paths',
+          '/a',
+          '--paths',
+          '/b',
+          '--batch-size',
+          '1',
+          '--wait',
+        ],
+        cloudFrontEnv(fake),
+      )
+      expect(r.code).toBe(0)
+      const [notice, header, ...rows] = r.stdout.trim().split('\n')
+      expect(notice).toMatch(/^Invalidated 2 paths on 1 distribution: 2 invalidation\(s\) Completed/)
+      expect(header).toMatch(/^DISTRIBUTION\s+INVALIDATION\s+PATHS\s+STATUS$/)
+      expect(rows.filter((l) => /^E2EXAMPLE0000\s+I[A-Z0-9]+\s+1\s+Completed$/.test(l))).toHaveLength(2)
+      expect(rows.at(-1)).toMatch(/^status: Completed\s+paths: 2 \(requested 2\)\s+batches: 2$/)
+      expect(r.stderr).toMatch(/E2EXAMPLE0000: \d\/2 invalidation\(s\) Completed/)
+    } finally {
+      await fake.stop()
+    }
   })
 })

@@ -90,7 +90,11 @@ describe('readInputs errors name the input and what is allowed', () => {
       /"E2EXAMPLE" is not a distribution id: expected 10–20 upper-case/,
     ],
     [{ ...base, 'distribution-id': 'e2example0000' }, 'distribution-id', /ids are upper-case/],
-    [{ ...base, 'distribution-id': 'www.example.com' }, 'distribution-id', /not a distribution id/],
+    [
+      { ...base, 'distribution-id': 'arn:aws:cloudfront::1:distribution/E2EXAMPLE0000' },
+      'distribution-id',
+      /not a distribution id.*a tenant id \(dt_…\) or a domain name/,
+    ],
     [{ 'distribution-id': 'E2EXAMPLE0000' }, 'paths', /nothing to invalidate/],
     [{ ...base, paths: '/ok\n/bad/*.jpg' }, 'paths', /only as the last character/],
     [{ ...base, 'batch-size': '0' }, 'batch-size', /"0" is not a whole number from 1 to 3000/],

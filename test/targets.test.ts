@@ -12,7 +12,7 @@ describe('parseTarget', () => {
   })
 
   it.each([
-    ['E2EXAMPLE', /not a distribution id \(10–20/],
+    ['E2EXAMPLE', /not a distribution id: expected 10–20/],
     ['e2example0000', /ids are upper-case/],
     ['arn:aws:cloudfront::1:distribution/E2EXAMPLE0000', /not a distribution id/],
     ['localhost', /not a distribution id/],

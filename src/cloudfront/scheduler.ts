@@ -21,6 +21,8 @@ export interface SchedulerLog {
   info(message: string): void
   warning(message: string): void
   debug(message: string): void
+  /** A transient status line while waiting (a terminal shows it in place; the action ignores it). */
+  progress?(message: string): void
 }
 
 export interface SubmitOptions {
@@ -123,6 +125,8 @@ export async function submitDistribution(o: SubmitOptions): Promise<SubmitResult
   const limit = o.limit ?? { files: MAX_FILE_PATHS_IN_PROGRESS, wildcards: MAX_WILDCARD_PATHS_IN_PROGRESS }
   const retry = { clock: o.clock, signal: o.signal, onRetry: (m: string) => o.log.warning(m) }
   const tracker = new Tracker(o.api, o.distributionId, o.clock, retry)
+  tracker.onProgress = (done, total) =>
+    o.log.progress?.(`${o.distributionId}: ${done}/${total} invalidation(s) Completed`)
   let quotaWaits = 0
 
   await loadExisting(tracker, o, retry)

@@ -45,6 +45,10 @@ export class Tracker {
   private readonly used: QuotaUse = { files: 0, wildcards: 0 }
   /** GetInvalidation calls made, for the bench's "requests while waiting" figure. */
   polls = 0
+  /** Told after each poll how many of our invalidations are Completed: a progress line for people. */
+  onProgress: ((completed: number, total: number) => void) | undefined
+  private ownTotal = 0
+  private ownCompleted = 0
 
   constructor(
     private readonly api: CloudFrontApi,
@@ -78,7 +82,10 @@ export class Tracker {
   add(id: string, use: QuotaUse, record?: InvalidationRecord, createdAt: number = this.clock.now()): void {
     if (this.entries.some((e) => e.id === id)) return // a retried create answered with the same invalidation
     const entry: Entry = { id, use, seenAt: createdAt, nextPollAt: this.clock.now() + pollInterval(0) }
-    if (record !== undefined) entry.record = record
+    if (record !== undefined) {
+      entry.record = record
+      this.ownTotal++
+    }
     this.entries.push(entry)
     this.entries.sort((a, b) => a.seenAt - b.seenAt)
     this.used.files += use.files
@@ -97,6 +104,7 @@ export class Tracker {
       if (oldest === undefined) return false
       await this.clock.sleep(oldest.nextPollAt - this.clock.now(), this.retry.signal)
       await this.sweep(ownOnly)
+      this.onProgress?.(this.ownCompleted, this.ownTotal)
     }
     return true
   }
@@ -131,6 +139,7 @@ export class Tracker {
         return
       }
       this.remove(current)
+      if (current.record !== undefined) this.ownCompleted++
     }
   }
 
