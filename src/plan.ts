@@ -3,7 +3,7 @@
  * into batches. Pure, so a dry run and a real run print the same plan, and tests check it without AWS.
  */
 import { chunkItems } from './paths/chunk.js'
-import { collapse, type CollapseResult } from './paths/collapse.js'
+import { collapse, type CollapseResult, type TreeCounts } from './paths/collapse.js'
 import type { Item } from './paths/encode.js'
 
 export interface DistributionPlan {
@@ -25,7 +25,7 @@ export interface PlanOptions {
   collapse: 'auto' | 'off'
   maxPaths?: number
   /** URL paths of every object of the site, when known. */
-  tree?: readonly string[]
+  tree?: readonly string[] | TreeCounts
 }
 
 /**

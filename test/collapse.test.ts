@@ -576,7 +576,7 @@ describe('collapse: properties on random inputs', () => {
     // Unchanged objects lost, recounted by brute force.
     if (options.tree !== undefined) {
       const userPrefixes = prefixesOf(requested)
-      const hit = [...options.tree].filter(
+      const hit = [...(options.tree as Iterable<string>)].filter(
         (o) =>
           !asked.has(o) &&
           !userPrefixes.some((p) => o.startsWith(p)) &&

@@ -68,7 +68,22 @@ export interface CollapseOptions {
    * hold no duplicates (a walk's output has none): it is not copied into a Set, which for 100,000 objects
    * costs more than the rest of the planning.
    */
-  tree?: ReadonlySet<string> | readonly string[]
+  tree?: ReadonlySet<string> | readonly string[] | TreeCounts
+}
+
+/**
+ * The tree as counts per directory, for a caller that knows which objects are requested without naming
+ * every object (the walk does): far cheaper than 100,000 URLs. Keys are directory URL paths ending in `/`
+ * (encoded, like `Item.value`), each with its own objects (not those of subdirectories) and how many of
+ * them are requested. It gives the same plan as the list of URLs when no requested wildcard lies inside a
+ * listed directory (such a wildcard's coverage is applied to whole directories only).
+ */
+export interface TreeCounts {
+  dirs: ReadonlyMap<string, { objects: number; requested: number }>
+}
+
+function isCounts(tree: ReadonlySet<string> | readonly string[] | TreeCounts): tree is TreeCounts {
+  return !(tree instanceof Set) && !Array.isArray(tree)
 }
 
 /** A wildcard the planner added. */
@@ -202,7 +217,7 @@ class Planner {
   constructor(
     private readonly input: readonly Item[],
     wildcardsInProgress: number,
-    tree: ReadonlySet<string> | readonly string[] | undefined,
+    tree: ReadonlySet<string> | readonly string[] | TreeCounts | undefined,
   ) {
     this.wildLimit = MAX_WILDCARD_PATHS_IN_PROGRESS - wildcardsInProgress
     this.hasTree = tree !== undefined
@@ -256,7 +271,7 @@ class Planner {
   }
 
   /** Sort the items into kept, dropped and trie-held ones, then count the tree into the trie. */
-  private build(tree: ReadonlySet<string> | readonly string[] | undefined): void {
+  private build(tree: ReadonlySet<string> | readonly string[] | TreeCounts | undefined): void {
     // User wildcards that may cover other items: not a query-string one (it matches query strings only).
     const prefixes = new Set<string>()
     for (const item of this.input) {
@@ -302,7 +317,18 @@ class Planner {
       this.fates.push({ kind: 'trie', dir })
     }
 
-    if (tree !== undefined) {
+    if (tree !== undefined && isCounts(tree)) {
+      // Per-directory counts (see TreeCounts): charge each directory's objects at once.
+      for (const [own, counts] of tree.dirs) {
+        if (!own.startsWith('/')) continue
+        let dir: Dir | undefined
+        for (let p = own; dir === undefined; p = dirOf(p.slice(0, -1))) dir = this.dirs.get(p)
+        dir.ownTree += counts.objects
+        // A directory a user wildcard covers is evicted anyway: none of its objects counts as unchanged.
+        if (!coveredBelow(own, own.length + 1))
+          dir.ownUnchanged += Math.max(0, counts.objects - counts.requested)
+      }
+    } else if (tree !== undefined) {
       // Objects share directories: remember each directory's deepest trie ancestor once found. A walk
       // lists a directory's files together, so the previous object's directory is usually this one's too:
       // checking that first spares a substring and a map lookup per object.

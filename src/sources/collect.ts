@@ -8,7 +8,9 @@ import type { Inputs } from '../inputs.js'
 import type { Item } from '../paths/encode.js'
 import { InputError, quote } from '../errors.js'
 import { dedupeItems, PathError } from '../paths/encode.js'
-import { filesToItems, fileUrls } from '../paths/url.js'
+import { encodePath } from '../paths/encode.js'
+import type { TreeCounts } from '../paths/collapse.js'
+import { filesToItems, fileUrls, normalizePrefix } from '../paths/url.js'
 import { compileFilePatterns, rootDirectory, walkFiles, type FileMatcher } from '../paths/walk.js'
 import {
   outsideWarning,
@@ -27,7 +29,7 @@ export interface Sources {
   /** sync-log changes to map per distribution once its origin path is known (`origin-path: auto`). */
   pendingSync?: SyncChange[]
   /** URL paths of every object under `root`, when known: the collapse planner counts unchanged objects. */
-  tree?: readonly string[]
+  tree?: readonly string[] | TreeCounts
   /** Why a source contributed nothing, for the `Skipped` notice. */
   empty: string[]
 }
@@ -54,6 +56,8 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
   // The tree is known when the site's files are what the sources select (files, diff) or root is explicit.
   const wantTree =
     inputs.collapse === 'auto' && (inputs.files.length > 0 || inputs.diff !== '' || inputs.rootGiven)
+  /** Relative paths of the files the walk-derived sources requested (files, diff), for tree counts. */
+  let requestedFiles: string[] = []
   let walked: { files: string[]; all?: string[] } | undefined
   const walk = (): { files: string[]; all?: string[] } => {
     if (walked !== undefined) return walked
@@ -91,14 +95,17 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
       if (selected.length === 0)
         sources.empty.push(`no file under ${quote(inputs.root)} changed in ${changed.range}`)
       sources.shared.push(...toItems('diff', selected))
+      requestedFiles = selected
     } else if (changed.kind === 'every-file') {
-      sources.shared.push(...toItems('files', walk().files))
+      requestedFiles = walk().files
+      sources.shared.push(...toItems('files', requestedFiles))
     } else {
       // The changed files are unknown (GitHub's list was cut): never invalidate less than what changed.
       sources.shared.push({ kind: 'wildcard', value: `${inputs.prefix}*` })
     }
   } else if (inputs.files.length > 0) {
     const files = walk().files
+    requestedFiles = files
     log.info(`files: ${files.length} file(s) under ${quote(inputs.root)} selected`)
     if (files.length === 0) sources.empty.push(`no file under ${quote(inputs.root)} matches 'files'`)
     sources.shared.push(...toItems('files', files))
@@ -116,7 +123,12 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
   if (wantTree) {
     try {
       const all = walk().all ?? []
-      sources.tree = fileUrls(all, inputs.prefix) // distinct files give distinct URLs: no Set needed
+      // When every requested item came from the walk, per-directory counts say all the planner needs and
+      // cost far less than 100,000 URLs; otherwise (typed paths, a sync-log) the planner gets every URL.
+      const onlyWalked = inputs.items.length === 0 && inputs.syncLog === undefined
+      sources.tree = onlyWalked
+        ? treeCounts(all, requestedFiles, inputs.prefix)
+        : fileUrls(all, inputs.prefix) // distinct files give distinct URLs: no Set needed
     } catch (e) {
       // The tree only refines the collapse; without it the planner's conservative prior applies.
       if (!(e instanceof InputError) || inputs.files.length > 0 || inputs.rootGiven) throw e
@@ -177,4 +189,43 @@ function splitRepository(repository: string | undefined): { owner: string; repo:
 function decodeLog(bytes: Buffer): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le')
   return bytes.toString('utf8')
+}
+
+/**
+ * The site's tree as the collapse planner's per-directory counts: for each directory URL, its objects
+ * and how many of them are requested. `all` and `requested` are relative paths; `requested` may hold
+ * files that no longer exist (a diff's deletions), which are not objects and so are not counted.
+ */
+export function treeCounts(all: readonly string[], requested: readonly string[], prefix: string): TreeCounts {
+  // The walk lists `all` sorted by UTF-16 code unit (directories are read as `name/`, which gives the
+  // same order as sorting whole paths), so a sorted `requested` is matched in one merge, no hashing.
+  const wanted = isSorted(requested) ? requested : [...requested].sort()
+  const byRel = new Map<string, { objects: number; requested: number }>()
+  let lastDir = ''
+  let last: { objects: number; requested: number } | undefined
+  let j = 0
+  for (const rel of all) {
+    const cut = rel.lastIndexOf('/') + 1
+    // Files of one directory mostly come together: reuse the previous entry when the directory repeats.
+    if (last === undefined || cut !== lastDir.length || !rel.startsWith(lastDir)) {
+      lastDir = rel.slice(0, cut)
+      last = byRel.get(lastDir)
+      if (last === undefined) byRel.set(lastDir, (last = { objects: 0, requested: 0 }))
+    }
+    last.objects++
+    while (j < wanted.length && (wanted[j] ?? '') < rel) j++
+    if (wanted[j] === rel) {
+      last.requested++
+      j++
+    }
+  }
+  const base = normalizePrefix(prefix)
+  const dirs = new Map<string, { objects: number; requested: number }>()
+  for (const [rel, counts] of byRel) dirs.set(base + encodePath(rel, true), counts)
+  return { dirs }
+}
+
+function isSorted(xs: readonly string[]): boolean {
+  for (let i = 1; i < xs.length; i++) if ((xs[i - 1] ?? '') > (xs[i] ?? '')) return false
+  return true
 }
