@@ -2,7 +2,6 @@
  * `changedFiles` end to end on real git repositories the tests build (a bare "origin", an author's clone,
  * full and shallow checkouts), and the GitHub API fallback against the fake API over real HTTP.
  */
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -15,29 +14,10 @@ import {
   type DiffLog,
 } from '../src/sources/diff.js'
 import { manyFiles, startFakeGitHub, type FakeGitHub } from './support/fake-github.js'
+import { git } from './support/git-repo.js'
 
 const TOKEN = 'ghs_test-token'
 const REPO = { owner: 'octo', repo: 'site' }
-
-// The tests' own git runs see no user or system configuration, and commit as a fixed author.
-const gitEnv = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    env: gitEnv,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }).trim()
-}
 
 function write(dir: string, files: Record<string, string>): void {
   for (const [name, content] of Object.entries(files)) {

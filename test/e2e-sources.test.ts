@@ -4,36 +4,19 @@
  * real git checkout the tests build), against the fake CloudFront and the fake GitHub REST API over HTTP.
  * Assertions are on what CloudFront received, or on the `paths` output of a dry run.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { parse } from 'yaml'
 import { cloudFrontEnv, FakeCloudFront } from './support/fake-cloudfront.js'
 import { manyFiles, startFakeGitHub, type FakeGitHub } from './support/fake-github.js'
 import { checkout, commit, git, makeOrigin, strand, write } from './support/git-repo.js'
-import { runAction, type ActionRun } from './support/run-action.js'
+import { runAction, type ActionRun, RUNNER_DEFAULTS } from './support/run-action.js'
 
 const DIST = 'E2EXAMPLE0000'
 const TOKEN = 'ghs_e2e-sources-token'
 const REPOSITORY = 'octo/site'
 const ZERO = '0'.repeat(40)
-
-/**
- * The inputs the runner passes when a workflow sets none: action.yml's defaults. Expressions such as
- * `${{ github.token }}` are left out (each test that needs a token gives one).
- */
-const RUNNER_DEFAULTS: Record<string, string> = (() => {
-  const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
-    inputs: Record<string, { default?: string | number | boolean }>
-  }
-  const defaults: Record<string, string> = {}
-  for (const [name, spec] of Object.entries(action.inputs)) {
-    const value = String(spec.default ?? '')
-    if (!value.includes('${{')) defaults[name] = value
-  }
-  return defaults
-})()
 
 let temp: string
 let origin: string

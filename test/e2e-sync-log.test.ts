@@ -12,26 +12,12 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { parse } from 'yaml'
 import { afterAll, describe, expect, it } from 'vitest'
 import { cloudFrontEnv, FakeCloudFront, type DistributionSpec } from './support/fake-cloudfront.js'
-import { BUNDLE, CLI, NODE24, runAction, type ActionRun } from './support/run-action.js'
+import { BUNDLE, CLI, NODE24, runAction, type ActionRun, RUNNER_DEFAULTS } from './support/run-action.js'
 
 const fixture = (name: string): string =>
   readFileSync(fileURLToPath(new URL(`./fixtures/sync-log/${name}`, import.meta.url)), 'utf8')
-
-/** What the runner passes for inputs the workflow leaves out: action.yml's defaults. */
-const ACTION_DEFAULTS: Record<string, string> = (() => {
-  const action = parse(readFileSync(fileURLToPath(new URL('../action.yml', import.meta.url)), 'utf8')) as {
-    inputs: Record<string, { default?: string | number | boolean }>
-  }
-  const defaults: Record<string, string> = {}
-  for (const [name, spec] of Object.entries(action.inputs)) {
-    const value = String(spec.default ?? '')
-    defaults[name] = value.includes('${{') ? '' : value // `${{ github.token }}`: no token in these tests
-  }
-  return defaults
-})()
 
 // Distributions the fake knows, each with the S3 origins a test needs.
 /** Serves s3://my-bucket/site/ at its root (origin path /site). */
@@ -106,7 +92,7 @@ async function cloudFront() {
   fakes.push(fake)
   /** Run the action in `workspace`, with the runner's defaults and the fake's environment. */
   const action = (inputs: Record<string, string>, workspace: string): Promise<ActionRun> =>
-    runAction({ inputs: { ...ACTION_DEFAULTS, ...inputs }, workspace, env: cloudFrontEnv(fake) })
+    runAction({ inputs: { ...RUNNER_DEFAULTS, ...inputs }, workspace, env: cloudFrontEnv(fake) })
   return {
     fake,
     action,

