@@ -5,22 +5,17 @@
  */
 import type { CloudFrontApi, ConnectOptions } from './cloudfront/api.js'
 import { realClock, type Clock } from './cloudfront/clock.js'
-import { explain } from './cloudfront/errors.js'
 import { submitDistribution } from './cloudfront/scheduler.js'
 import { formatDuration } from './duration.js'
-import { readInputs, type Env, type Inputs, type InputReader } from './inputs.js'
 import { waitForAll } from './gate.js'
-import { parseTarget, resolveAlias, type DistributionAliases } from './targets.js'
+import { readInputs, type Env, type Inputs, type InputReader } from './inputs.js'
 import type { Io } from './io.js'
 import { describeCollapse } from './paths/collapse.js'
-import { InputError } from './errors.js'
-import { dedupeItems, PathError, type Item } from './paths/encode.js'
-import { originPathFor, unservedBuckets, type OriginsView } from './paths/origin-path.js'
-import { bucketsIn, outsideWarning, relativePaths, unservedWarning } from './paths/sync-log.js'
-import { filesToItems } from './paths/url.js'
+import { dedupeItems, type Item } from './paths/encode.js'
 import { planDistribution, type PlanOptions } from './plan.js'
 import { buildOutputs, buildSummary, resultLine, runStatus, submittedPaths, type RunState } from './report.js'
-import { collectSources, type Sources } from './sources/collect.js'
+import { resolveAliases, syncItemsByOrigin } from './resolve.js'
+import { collectSources } from './sources/collect.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
 export interface Deps {
@@ -168,41 +163,6 @@ function throwIfFailed(run: RunState, inputs: Inputs): void {
   }
 }
 
-/** Resolve the domain names among `distribution-id` to ids, or say why a dry run leaves them. */
-async function resolveAliases(
-  inputs: Inputs,
-  getApi: () => Promise<CloudFrontApi>,
-  signal: AbortSignal,
-  io: Io,
-): Promise<Map<string, string>> {
-  const names = inputs.distributionIds.filter((n) => {
-    const target = parseTarget(n)
-    return typeof target !== 'string' && target.kind === 'alias'
-  })
-  const resolved = new Map<string, string>()
-  if (names.length === 0) return resolved
-  if (inputs.dryRun) {
-    io.notice(
-      `Dry run: ${names.join(', ')} not resolved to distribution ids (that takes ListDistributions, an AWS call)`,
-    )
-    return resolved
-  }
-  let all: DistributionAliases[]
-  try {
-    all = await (await getApi()).listDistributionAliases(signal)
-  } catch (e) {
-    if (signal.aborted) throw e
-    throw new Error(explain(e, 'ListDistributions', names.join(', ')), { cause: e })
-  }
-  for (const name of names) {
-    const found = resolveAlias(name, all)
-    if ('error' in found) throw new InputError('distribution-id', found.error)
-    io.info(`${name} -> ${found.id}`)
-    resolved.set(name, found.id)
-  }
-  return resolved
-}
-
 /** Print the plan: per distribution, requested -> billed, the wildcards chosen, and the paths. */
 async function logPlan(state: RunState, io: Io): Promise<void> {
   const batches = state.plans.reduce((n, p) => n + p.batches.length, 0)
@@ -230,49 +190,6 @@ async function logPlan(state: RunState, io: Io): Promise<void> {
       io.warning(`${p.distributionId}: ${w}`)
     }
   }
-}
-
-/** `origin-path: auto`: each distribution's sync-log items, with the key prefix its origin serves. */
-async function syncItemsByOrigin(
-  inputs: Inputs,
-  targets: readonly string[],
-  sources: Sources,
-  api: CloudFrontApi,
-  signal: AbortSignal,
-  io: Io,
-): Promise<Map<string, Item[]>> {
-  const changes = sources.pendingSync ?? []
-  const buckets = bucketsIn(changes)
-  const views: OriginsView[] = []
-  const out = new Map<string, Item[]>()
-  for (const id of targets) {
-    let view: OriginsView
-    try {
-      view = await api.getOriginsView(id, signal)
-    } catch (e) {
-      throw new Error(explain(e, 'GetDistributionConfig', id), { cause: e })
-    }
-    views.push(view)
-    for (const b of buckets) {
-      const warning = originPathFor(b, view)?.warning
-      if (warning) io.warning(`${id}: ${warning}`)
-    }
-    const rel = relativePaths(changes, (b) => originPathFor(b, view)?.originPath)
-    if (rel.outside.length > 0) io.warning(`${id}: ${outsideWarning(rel.outside)}`)
-    io.info(`${id}: sync-log gives ${rel.paths.length} path(s) under its origin`)
-    try {
-      out.set(id, filesToItems(rel.paths, { prefix: inputs.prefix, indexDocument: inputs.indexDocument }))
-    } catch (e) {
-      if (e instanceof PathError) throw new InputError('sync-log', e.message)
-      throw e
-    }
-  }
-  if ([...out.values()].every((items) => items.length === 0)) {
-    sources.empty.push('no sync-log object lies in a bucket and origin path that the distributions serve')
-  }
-  const unserved = unservedBuckets(buckets, views)
-  if (unserved.length > 0) io.warning(unservedWarning(unserved))
-  return out
 }
 
 /** Submit every distribution's batches concurrently, under one deadline. */

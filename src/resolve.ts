@@ -1,0 +1,94 @@
+/**
+ * Names and prefixes that only CloudFront knows: the distribution behind a domain name (ListDistributions),
+ * and the S3 key prefix each distribution's origin serves (GetDistributionConfig, for `origin-path: auto`).
+ * Called only in real runs, right before the first batch is planned.
+ */
+import type { CloudFrontApi } from './cloudfront/api.js'
+import { explain } from './cloudfront/errors.js'
+import { InputError } from './errors.js'
+import type { Inputs } from './inputs.js'
+import type { Io } from './io.js'
+import { PathError, type Item } from './paths/encode.js'
+import { originPathFor, unservedBuckets, type OriginsView } from './paths/origin-path.js'
+import { bucketsIn, outsideWarning, relativePaths, unservedWarning } from './paths/sync-log.js'
+import { filesToItems } from './paths/url.js'
+import type { Sources } from './sources/collect.js'
+import { parseTarget, resolveAlias, type DistributionAliases } from './targets.js'
+
+/** Resolve the domain names among `distribution-id` to ids, or say why a dry run leaves them. */
+export async function resolveAliases(
+  inputs: Inputs,
+  getApi: () => Promise<CloudFrontApi>,
+  signal: AbortSignal,
+  io: Io,
+): Promise<Map<string, string>> {
+  const names = inputs.distributionIds.filter((n) => {
+    const target = parseTarget(n)
+    return typeof target !== 'string' && target.kind === 'alias'
+  })
+  const resolved = new Map<string, string>()
+  if (names.length === 0) return resolved
+  if (inputs.dryRun) {
+    io.notice(
+      `Dry run: ${names.join(', ')} not resolved to distribution ids (that takes ListDistributions, an AWS call)`,
+    )
+    return resolved
+  }
+  let all: DistributionAliases[]
+  try {
+    all = await (await getApi()).listDistributionAliases(signal)
+  } catch (e) {
+    if (signal.aborted) throw e
+    throw new Error(explain(e, 'ListDistributions', names.join(', ')), { cause: e })
+  }
+  for (const name of names) {
+    const found = resolveAlias(name, all)
+    if ('error' in found) throw new InputError('distribution-id', found.error)
+    io.info(`${name} -> ${found.id}`)
+    resolved.set(name, found.id)
+  }
+  return resolved
+}
+
+/** `origin-path: auto`: each distribution's sync-log items, with the key prefix its origin serves. */
+export async function syncItemsByOrigin(
+  inputs: Inputs,
+  targets: readonly string[],
+  sources: Sources,
+  api: CloudFrontApi,
+  signal: AbortSignal,
+  io: Io,
+): Promise<Map<string, Item[]>> {
+  const changes = sources.pendingSync ?? []
+  const buckets = bucketsIn(changes)
+  const views: OriginsView[] = []
+  const out = new Map<string, Item[]>()
+  for (const id of targets) {
+    let view: OriginsView
+    try {
+      view = await api.getOriginsView(id, signal)
+    } catch (e) {
+      throw new Error(explain(e, 'GetDistributionConfig', id), { cause: e })
+    }
+    views.push(view)
+    for (const b of buckets) {
+      const warning = originPathFor(b, view)?.warning
+      if (warning) io.warning(`${id}: ${warning}`)
+    }
+    const rel = relativePaths(changes, (b) => originPathFor(b, view)?.originPath)
+    if (rel.outside.length > 0) io.warning(`${id}: ${outsideWarning(rel.outside)}`)
+    io.info(`${id}: sync-log gives ${rel.paths.length} path(s) under its origin`)
+    try {
+      out.set(id, filesToItems(rel.paths, { prefix: inputs.prefix, indexDocument: inputs.indexDocument }))
+    } catch (e) {
+      if (e instanceof PathError) throw new InputError('sync-log', e.message)
+      throw e
+    }
+  }
+  if ([...out.values()].every((items) => items.length === 0)) {
+    sources.empty.push('no sync-log object lies in a bucket and origin path that the distributions serve')
+  }
+  const unserved = unservedBuckets(buckets, views)
+  if (unserved.length > 0) io.warning(unservedWarning(unserved))
+  return out
+}
