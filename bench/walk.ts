@@ -201,6 +201,7 @@ async function main(): Promise<void> {
         // The whole action, as the runner starts it: dist/index.js dry run (no AWS call), default collapse
         // (which walks the whole tree to count unchanged objects) and collapse off.
         actionDryRun('action dry run **/*.html', root, '**/*.html', 'auto', base),
+        actionDryRun('  same, collapse: off', root, '**/*.html', 'off', base),
         actionDryRun('action dry run **/*.css', root, '**/*.css', 'auto', base),
         actionDryRun('  same, collapse: off', root, '**/*.css', 'off', base),
         {

@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest'
 import { collapse } from '../src/paths/collapse.js'
 import { filesToItems, fileUrls } from '../src/paths/url.js'
-import { treeCounts } from '../src/sources/collect.js'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { compileFilePatterns, walkFiles } from '../src/paths/walk.js'
+import { countsTree, treeCounts } from '../src/sources/collect.js'
 
 /** A small deterministic PRNG (mulberry32), so a failure names its seed. */
 function rng(seed: number): () => number {
@@ -68,5 +72,27 @@ describe('collapse with tree counts', () => {
       '/d/': { objects: 2, requested: 1 },
       '/d/z/': { objects: 1, requested: 0 },
     })
+  })
+
+  it('gets the same counts from the walk itself as from its full listing', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const r = rng(seed * 7919)
+      const root = mkdtempSync(join(tmpdir(), 'cfi-counts-'))
+      try {
+        for (const rel of site(r)) {
+          mkdirSync(dirname(join(root, rel)), { recursive: true })
+          writeFileSync(join(root, rel), '')
+        }
+        for (const patterns of [['**/*.html'], ['a/**', '!a/b/**'], ['**']]) {
+          const matcher = compileFilePatterns(patterns)
+          const listed = walkFiles(root, matcher, { all: true })
+          const counted = walkFiles(root, matcher, { counts: true })
+          expect(counted.files).toEqual(listed.files)
+          expect(countsTree(counted.dirCounts, '/x')).toEqual(treeCounts(listed.all, listed.files, '/x'))
+        }
+      } finally {
+        rmSync(root, { recursive: true, force: true })
+      }
+    }
   })
 })

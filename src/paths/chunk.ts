@@ -31,20 +31,21 @@ export function chunkItems(items: readonly Item[], batchSize: number): Item[][] 
   const others: Item[] = []
   for (const item of items) (item.kind === 'wildcard' ? wildcards : others).push(item)
   const batches: Item[][] = []
+  // Wildcards first, at most 15 a batch; then the rest fill batches of `batchSize` by slicing.
   let current: Item[] = []
-  let currentWildcards = 0
-  const flush = (): void => {
-    if (current.length > 0) batches.push(current)
-    current = []
-    currentWildcards = 0
-  }
-  for (const item of [...wildcards, ...others]) {
-    const isWildcard = item.kind === 'wildcard'
-    if (current.length >= batchSize || (isWildcard && currentWildcards >= MAX_WILDCARD_PATHS_IN_PROGRESS))
-      flush()
+  for (const item of wildcards) {
+    if (current.length >= Math.min(batchSize, MAX_WILDCARD_PATHS_IN_PROGRESS)) {
+      batches.push(current)
+      current = []
+    }
     current.push(item)
-    if (isWildcard) currentWildcards++
   }
-  flush()
+  let start = 0
+  if (current.length > 0) {
+    // Top up the last wildcard batch with other items before starting new batches.
+    start = Math.min(others.length, batchSize - current.length)
+    batches.push(start > 0 ? current.concat(others.slice(0, start)) : current)
+  }
+  for (let i = start; i < others.length; i += batchSize) batches.push(others.slice(i, i + batchSize))
   return batches
 }

@@ -311,6 +311,11 @@ class CompiledMatcher implements FileMatcher {
 export interface WalkOptions {
   /** Also list every file under root (the collapse planner counts the objects a wildcard would hit). */
   all?: boolean
+  /**
+   * Instead of listing every file, count each directory's files and selected files (`dirCounts`): what
+   * the collapse planner needs when the selected files are all that is requested, without a string per file.
+   */
+  counts?: boolean
   /** `root` as the user wrote it, for error messages (the caller resolved it); default `root`. */
   shownAs?: string
 }
@@ -331,6 +336,12 @@ export interface WalkAllResult extends WalkResult {
   all: string[]
 }
 
+/** {@link WalkResult} with per-directory counts, from `walkFiles(root, matcher, { counts: true })`. */
+export interface WalkCountsResult extends WalkResult {
+  /** For each directory holding files (relative, ending in `/`; '' for root): its files, and the selected ones. */
+  dirCounts: Map<string, { objects: number; selected: number }>
+}
+
 /** A directory on the walk's path. */
 interface Frame {
   /** Path to read it by (through any symlinks on the way). */
@@ -347,6 +358,9 @@ interface Frame {
   next: number
   /** Real paths of the symlinked directories among `keys`, by name. */
   links: Map<string, string> | undefined
+  /** With `counts`: files in this directory, and selected ones. */
+  objects: number
+  selected: number
 }
 
 /**
@@ -365,17 +379,26 @@ export function walkFiles(
   matcher: FileMatcher,
   options: WalkOptions & { all: true },
 ): WalkAllResult
+export function walkFiles(
+  root: string,
+  matcher: FileMatcher,
+  options: WalkOptions & { counts: true },
+): WalkCountsResult
 export function walkFiles(root: string, matcher: FileMatcher, options?: WalkOptions): WalkResult
 export function walkFiles(
   root: string,
   matcher: FileMatcher,
   options: WalkOptions = {},
-): WalkResult | WalkAllResult {
+): WalkResult | WalkAllResult | WalkCountsResult {
   const abs = resolve(root)
   const shown = options.shownAs ?? root
   const real = rootDirectory(abs, shown)
 
   const wantAll = options.all === true
+  // Counting visits every directory like `all`, but keeps only selected names, as a plain walk does.
+  const wantCounts = options.counts === true && !wantAll
+  const everyDir = wantAll || wantCounts
+  const dirCounts = new Map<string, { objects: number; selected: number }>()
   const tracker = CompiledMatcher.walkTracker(matcher)
   const byName = tracker.byName
   const files: string[] = []
@@ -422,9 +445,10 @@ export function walkFiles(
         }
       }
       if (isFile) {
+        if (wantCounts) dir.objects++
         if (wantAll || (dir.live && tracker.matches(byName ? name : dir.rel + name))) keys.push(name)
       } else if (isDir) {
-        if (wantAll || matcher.mayMatchUnder(dir.rel + name)) keys.push(`${name}/`)
+        if (everyDir || matcher.mayMatchUnder(dir.rel + name)) keys.push(`${name}/`)
       }
     }
     return keys.sort()
@@ -439,6 +463,8 @@ export function walkFiles(
     keys: undefined,
     next: 0,
     links: undefined,
+    objects: 0,
+    selected: 0,
   }
   const stack: Frame[] = [top]
   for (let dir = stack.at(-1); dir !== undefined; dir = stack.at(-1)) {
@@ -455,24 +481,33 @@ export function walkFiles(
           rel,
           real: dir.links?.get(name) ?? `${dir.real}${sep}${name}`,
           parent: dir,
-          // Without `all`, only directories that may hold a selected file were kept.
-          live: !wantAll || matcher.mayMatchUnder(dir.rel + name),
+          // Without `all` or `counts`, only directories that may hold a selected file were kept.
+          live: !everyDir || matcher.mayMatchUnder(dir.rel + name),
           keys: undefined,
           next: 0,
           links: undefined,
+          objects: 0,
+          selected: 0,
         }
         break
       }
-      if (!wantAll) files.push(rel)
-      else {
+      if (!wantAll) {
+        files.push(rel)
+        dir.selected++
+      } else {
         all.push(rel)
         if (dir.live && tracker.matches(byName ? key : rel)) files.push(rel)
       }
     }
     if (child !== undefined) stack.push(child)
-    else stack.pop()
+    else {
+      if (wantCounts && dir.objects > 0)
+        dirCounts.set(dir.rel, { objects: dir.objects, selected: dir.selected })
+      stack.pop()
+    }
   }
   const result = { files, unmatchedPatterns: tracker.unmatchedPatterns(), skipped }
+  if (wantCounts) return { ...result, dirCounts }
   return wantAll ? { ...result, all } : result
 }
 

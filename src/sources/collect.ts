@@ -58,14 +58,25 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
     inputs.collapse === 'auto' && (inputs.files.length > 0 || inputs.diff !== '' || inputs.rootGiven)
   /** Relative paths of the files the walk-derived sources requested (files, diff), for tree counts. */
   let requestedFiles: string[] = []
-  let walked: { files: string[]; all?: string[] } | undefined
-  const walk = (): { files: string[]; all?: string[] } => {
+  // When every requested item comes from the walk's own selection (files, no diff), the tree is what the
+  // walk counts per directory; otherwise (typed paths, a diff's list, a sync-log) it is every file's URL.
+  const onlyWalked = inputs.items.length === 0 && inputs.syncLog === undefined
+  const countTree = wantTree && onlyWalked && inputs.diff === ''
+  type Walked = {
+    files: string[]
+    all?: string[]
+    dirCounts?: Map<string, { objects: number; selected: number }>
+  }
+  let walked: Walked | undefined
+  const walk = (): Walked => {
     if (walked !== undefined) return walked
     const m = matcher ?? compileFilePatterns([])
     const shownAs = inputs.root
-    const result = wantTree
-      ? walkFiles(inputs.rootAbs, m, { all: true, shownAs })
-      : walkFiles(inputs.rootAbs, m, { shownAs })
+    const result: Walked & { unmatchedPatterns: string[]; skipped: string[] } = countTree
+      ? walkFiles(inputs.rootAbs, m, { counts: true, shownAs })
+      : wantTree
+        ? walkFiles(inputs.rootAbs, m, { all: true, shownAs })
+        : walkFiles(inputs.rootAbs, m, { shownAs })
     if (inputs.diff === '') {
       for (const p of result.unmatchedPatterns)
         log.warning(`files: pattern ${quote(p)} matched no file under ${quote(inputs.root)}`)
@@ -122,13 +133,15 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
 
   if (wantTree) {
     try {
-      const all = walk().all ?? []
-      // When every requested item came from the walk, per-directory counts say all the planner needs and
-      // cost far less than 100,000 URLs; otherwise (typed paths, a sync-log) the planner gets every URL.
-      const onlyWalked = inputs.items.length === 0 && inputs.syncLog === undefined
-      sources.tree = onlyWalked
-        ? treeCounts(all, requestedFiles, inputs.prefix)
-        : fileUrls(all, inputs.prefix) // distinct files give distinct URLs: no Set needed
+      const { all = [], dirCounts } = walk()
+      // Per-directory counts say all the planner needs when the walk made every request, for far less
+      // than 100,000 URLs; otherwise the planner gets every URL (distinct files: no Set needed).
+      sources.tree =
+        dirCounts !== undefined
+          ? countsTree(dirCounts, inputs.prefix)
+          : onlyWalked
+            ? treeCounts(all, requestedFiles, inputs.prefix)
+            : fileUrls(all, inputs.prefix)
     } catch (e) {
       // The tree only refines the collapse; without it the planner's conservative prior applies.
       if (!(e instanceof InputError) || inputs.files.length > 0 || inputs.rootGiven) throw e
@@ -222,6 +235,18 @@ export function treeCounts(all: readonly string[], requested: readonly string[],
   const base = normalizePrefix(prefix)
   const dirs = new Map<string, { objects: number; requested: number }>()
   for (const [rel, counts] of byRel) dirs.set(base + encodePath(rel, true), counts)
+  return { dirs }
+}
+
+/** The walk's own per-directory counts as the planner's tree (relative directories become URLs). */
+export function countsTree(
+  dirCounts: ReadonlyMap<string, { objects: number; selected: number }>,
+  prefix: string,
+): TreeCounts {
+  const base = normalizePrefix(prefix)
+  const dirs = new Map<string, { objects: number; requested: number }>()
+  for (const [rel, c] of dirCounts)
+    dirs.set(base + encodePath(rel, true), { objects: c.objects, requested: c.selected })
   return { dirs }
 }
 
