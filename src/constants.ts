@@ -53,3 +53,10 @@ export const API_VERSION = '2020-05-31'
 
 /** Keep outputs well under GitHub's 1 MB-per-job limit: a long `paths` output is cut at this size. */
 export const MAX_PATHS_OUTPUT_BYTES = 256 * 1024
+
+/**
+ * What one step's outputs may take in all. `invalidations` is never cut (a `wait-for` gate needs every
+ * id), so `paths` gets what it leaves, up to MAX_PATHS_OUTPUT_BYTES.
+ * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
+ */
+export const OUTPUTS_BUDGET_BYTES = 768 * 1024

@@ -4,7 +4,12 @@
  */
 import { formatCount } from './format.js'
 import type { InvalidationRecord } from './cloudfront/tracker.js'
-import { FREE_PATHS_PER_MONTH, MAX_PATHS_OUTPUT_BYTES, PRICE_PER_PATH_USD } from './constants.js'
+import {
+  FREE_PATHS_PER_MONTH,
+  MAX_PATHS_OUTPUT_BYTES,
+  OUTPUTS_BUDGET_BYTES,
+  PRICE_PER_PATH_USD,
+} from './constants.js'
 import { formatDuration } from './duration.js'
 import type { DistributionPlan } from './plan.js'
 import type { Item } from './paths/encode.js'
@@ -88,26 +93,36 @@ export function boundedJsonArray(values: readonly string[], maxBytes: number): {
 
 /** The step's outputs, plus warnings to print (a cut `paths` list). */
 export function buildOutputs(s: RunState): { outputs: Record<string, string>; warnings: string[] } {
+  const invalidations = JSON.stringify(
+    s.records.map((r) => ({
+      distributionId: r.distributionId,
+      id: r.id,
+      status: r.status,
+      pathCount: r.pathCount,
+      createTime: r.createTime,
+    })),
+  )
+  const ids = JSON.stringify(s.records.map((r) => r.id))
+  const used = Buffer.byteLength(invalidations) + Buffer.byteLength(ids)
+  const warnings: string[] = []
+  if (used > OUTPUTS_BUDGET_BYTES) {
+    warnings.push(
+      `The 'invalidations' output describes ${s.records.length} invalidations in ${Math.round(used / 1024)} KiB, close to GitHub's 1 MB-per-job output limit: raise 'batch-size' to make fewer, larger invalidations.`,
+    )
+  }
   const paths = submittedPaths(s)
-  const { json, cut } = boundedJsonArray(paths, MAX_PATHS_OUTPUT_BYTES)
-  const warnings =
-    cut > 0
-      ? [
-          `The 'paths' output lists the first ${paths.length - cut} of ${paths.length} paths (cut at ${MAX_PATHS_OUTPUT_BYTES / 1024} KiB to stay under GitHub's 1 MB output limit); 'path-count' is exact.`,
-        ]
-      : []
-  const invalidations = s.records.map((r) => ({
-    distributionId: r.distributionId,
-    id: r.id,
-    status: r.status,
-    pathCount: r.pathCount,
-    createTime: r.createTime,
-  }))
+  const budget = Math.max(2, Math.min(MAX_PATHS_OUTPUT_BYTES, OUTPUTS_BUDGET_BYTES - used))
+  const { json, cut } = boundedJsonArray(paths, budget)
+  if (cut > 0) {
+    warnings.push(
+      `The 'paths' output lists the first ${paths.length - cut} of ${paths.length} paths (cut at ${Math.round(budget / 1024)} KiB to stay under GitHub's 1 MB output limit); 'path-count' is exact.`,
+    )
+  }
   return {
     outputs: {
       'invalidation-id': s.records[0]?.id ?? '',
-      'invalidation-ids': JSON.stringify(s.records.map((r) => r.id)),
-      invalidations: JSON.stringify(invalidations),
+      'invalidation-ids': ids,
+      invalidations,
       paths: json,
       'path-count': String(paths.length),
       'requested-path-count': String(requestedCount(s)),
@@ -125,7 +140,7 @@ export function billedPaths(s: RunState): number {
 
 /** Cost if the month's free paths are already used up. */
 export function costEstimate(paths: number): string {
-  return `$${(paths * PRICE_PER_PATH_USD).toFixed(2)}`
+  return `$${(paths * PRICE_PER_PATH_USD).toFixed(3)}`
 }
 
 /** The one line printed as a notice at the end. */
