@@ -9,6 +9,7 @@
 import { errorMessage, InputError } from './errors.js'
 import type { Io } from './io.js'
 import { execute } from './pipeline.js'
+import { VERSION } from './version.js'
 
 /** Every input of action.yml, which is also every flag (a test keeps the two lists equal). */
 export const INPUT_NAMES = [
@@ -139,7 +140,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
     return 0
   }
   if (args.version) {
-    process.stdout.write('cloudfront-invalidate 0.1.0\n')
+    process.stdout.write(`cloudfront-invalidate ${VERSION}\n`)
     return 0
   }
   const outputs = new Map<string, string>()

@@ -16,6 +16,7 @@ import { planDistribution, type PlanOptions } from './plan.js'
 import { buildOutputs, buildSummary, resultLine, runStatus, submittedPaths, type RunState } from './report.js'
 import { resolveAliases, syncItemsByOrigin } from './resolve.js'
 import { collectSources } from './sources/collect.js'
+import { VERSION } from './version.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
 export interface Deps {
@@ -28,7 +29,7 @@ export class DeadlineError extends Error {
   override name = 'DeadlineError'
 }
 
-export const USER_AGENT = 'cloudfront-invalidate/0.1.0'
+export const USER_AGENT = `cloudfront-invalidate/${VERSION}`
 
 /** Run the whole step. Throws (after writing outputs and summary) when the step should fail. */
 export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = {}): Promise<RunState> {

@@ -56,4 +56,12 @@ describe('parseArgs', () => {
       strip(readInputs((n) => (n === 'github-token' ? '' : runner(n)), env)),
     )
   })
+
+  it('reports the version of package.json', async () => {
+    const { VERSION } = await import('../src/version.js')
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string
+    }
+    expect(VERSION).toBe(pkg.version)
+  })
 })
