@@ -5,8 +5,6 @@
  */
 import type { CloudFrontApi } from './cloudfront/api.js'
 import type { Clock } from './cloudfront/clock.js'
-import { explain } from './cloudfront/errors.js'
-import { withRetry } from './cloudfront/retry.js'
 import { Tracker, type InvalidationRecord } from './cloudfront/tracker.js'
 import type { Io } from './io.js'
 import type { RunState } from './report.js'
@@ -31,12 +29,7 @@ export async function waitForAll(
         io.progress?.(`${distributionId}: ${done}/${total} invalidation(s) Completed`)
       for (const t of list) {
         // Look each one up first: a wrong id or a missing permission fails now, not at the timeout.
-        const info = await withRetry(`GetInvalidation ${distributionId}/${t.id}`, retry, () =>
-          api.getInvalidation(distributionId, t.id, signal),
-        ).catch((e: unknown) => {
-          if (signal.aborted) throw e
-          throw new Error(explain(e, 'GetInvalidation', distributionId), { cause: e })
-        })
+        const info = await tracker.lookup(t.id)
         const record: InvalidationRecord = {
           distributionId,
           id: t.id,

@@ -12,7 +12,7 @@ import { readInputs, type Env, type Inputs, type InputReader } from './inputs.js
 import type { Io } from './io.js'
 import { describeCollapse } from './paths/collapse.js'
 import { dedupeItems, type Item } from './paths/encode.js'
-import { planDistribution, type PlanOptions } from './plan.js'
+import { batchCount, planDistribution, type PlanOptions } from './plan.js'
 import { buildOutputs, buildSummary, resultLine, runStatus, submittedPaths, type RunState } from './report.js'
 import { resolveAliases, syncItemsByOrigin } from './resolve.js'
 import { collectSources } from './sources/collect.js'
@@ -118,8 +118,7 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
     state = run
     await logPlan(run, io)
 
-    const batchCount = plans.reduce((n, p) => n + p.batches.length, 0)
-    if (inputs.dryRun || batchCount === 0) return run
+    if (inputs.dryRun || batchCount(plans) === 0) return run
     await submitAll(run, inputs, await getApi(), clock, started, controller, planOptions, requestedFor, io)
     throwIfFailed(run, inputs)
     return run
@@ -166,7 +165,7 @@ function throwIfFailed(run: RunState, inputs: Inputs): void {
 
 /** Print the plan: per distribution, requested -> billed, the wildcards chosen, and the paths. */
 async function logPlan(state: RunState, io: Io): Promise<void> {
-  const batches = state.plans.reduce((n, p) => n + p.batches.length, 0)
+  const batches = batchCount(state.plans)
   const pathCount = submittedPaths(state).length
   await io.group(
     `Plan: ${pathCount} path(s) -> ${batches} batch(es) on ${state.plans.length} distribution(s)`,
@@ -206,7 +205,7 @@ async function submitAll(
   io: Io,
 ): Promise<void> {
   let listDeniedWarned = false
-  const batchTotal = (): number => state.plans.reduce((n, p) => n + p.batches.length, 0)
+  const batchTotal = (): number => batchCount(state.plans)
   const results = await Promise.allSettled(
     state.plans.map((p, index) =>
       submitDistribution({

@@ -20,6 +20,11 @@ export interface DistributionPlan {
   collapse?: CollapseResult
 }
 
+/** Batches over all distributions (the `batch-count` output). */
+export function batchCount(plans: readonly DistributionPlan[]): number {
+  return plans.reduce((n, p) => n + p.batches.length, 0)
+}
+
 export interface PlanOptions {
   batchSize: number
   collapse: 'auto' | 'off'

@@ -11,7 +11,8 @@ import {
   PRICE_PER_PATH_USD,
 } from './constants.js'
 import { formatDuration } from './duration.js'
-import type { DistributionPlan } from './plan.js'
+import { batchCount, type DistributionPlan } from './plan.js'
+import { estimatedCostUsd } from './paths/collapse.js'
 import type { Item } from './paths/encode.js'
 
 /** `status` output values. `Failed`: the step failed before every batch was submitted. */
@@ -45,7 +46,7 @@ export function runStatus(s: RunState): RunStatus {
     if (s.records.length === 0) return 'Skipped'
     return s.records.every((r) => r.status === 'Completed') ? 'Completed' : 'InProgress'
   }
-  const planned = s.plans.reduce((n, p) => n + p.batches.length, 0)
+  const planned = batchCount(s.plans)
   if (planned === 0) return 'Skipped'
   if (s.records.length < planned)
     return s.timedOut && s.errors.length === 0 && s.records.length > 0 ? 'InProgress' : 'Failed'
@@ -126,7 +127,7 @@ export function buildOutputs(s: RunState): { outputs: Record<string, string>; wa
       paths: json,
       'path-count': String(paths.length),
       'requested-path-count': String(requestedCount(s)),
-      'batch-count': String(s.plans.reduce((n, p) => n + p.batches.length, 0)),
+      'batch-count': String(batchCount(s.plans)),
       status: runStatus(s),
     },
     warnings,
@@ -138,9 +139,9 @@ export function billedPaths(s: RunState): number {
   return s.plans.reduce((n, p) => n + p.items.length, 0)
 }
 
-/** Cost if the month's free paths are already used up. */
+/** Cost if the month's free paths are already used up (the planner's estimate, as dollars). */
 export function costEstimate(paths: number): string {
-  return `$${(paths * PRICE_PER_PATH_USD).toFixed(3)}`
+  return `$${estimatedCostUsd(paths).toFixed(3)}`
 }
 
 /** The one line printed as a notice at the end. */
@@ -149,7 +150,7 @@ export function resultLine(s: RunState): string {
   if (s.gate) return gateLine(s, status)
   const paths = submittedPaths(s).length
   const dists = s.plans.length
-  const batches = s.plans.reduce((n, p) => n + p.batches.length, 0)
+  const batches = batchCount(s.plans)
   const where = `${dists} distribution${dists === 1 ? '' : 's'}`
   const time = s.timings.totalMs === undefined ? '' : ` in ${formatDuration(s.timings.totalMs)}`
   switch (status) {

@@ -98,11 +98,7 @@ async function loadExisting(
     }
     const running = answer.items.filter((i) => i.status !== 'Completed')
     for (const inv of running) {
-      const full = await withRetry(`GetInvalidation ${o.distributionId}/${inv.id}`, retry, () =>
-        o.api.getInvalidation(o.distributionId, inv.id, o.signal),
-      ).catch((e: unknown) => {
-        throw new Error(explain(e, 'GetInvalidation', o.distributionId), { cause: e })
-      })
+      const full = await tracker.lookup(inv.id)
       if (full.status === 'Completed') continue
       const use = quotaUse(
         (full.paths ?? []).map((p) => ({ kind: p.endsWith('*') ? 'wildcard' : 'path', value: p })),

@@ -9,7 +9,7 @@
  */
 import { POLL_AGE_DIVISOR, POLL_MAX_MS, POLL_MIN_MS } from '../constants.js'
 import type { QuotaUse } from '../paths/chunk.js'
-import type { CloudFrontApi } from './api.js'
+import type { CloudFrontApi, InvalidationInfo } from './api.js'
 import type { Clock } from './clock.js'
 import { explain } from './errors.js'
 import { withRetry, type RetryContext } from './retry.js'
@@ -120,18 +120,26 @@ export class Tracker {
     return this.entries.find((e) => !ownOnly || e.record !== undefined)
   }
 
+  /**
+   * GetInvalidation, retried through transient errors. A permanent error (AccessDenied, NoSuchDistribution,
+   * NoSuchInvalidation) is explained and thrown: waiting longer would not help. At the deadline the abort
+   * itself is rethrown, so the caller sees a timeout, not a failed call.
+   */
+  async lookup(id: string): Promise<InvalidationInfo> {
+    return withRetry(`GetInvalidation ${this.distributionId}/${id}`, this.retry, () =>
+      this.api.getInvalidation(this.distributionId, id, this.retry.signal),
+    ).catch((e: unknown) => {
+      if (this.retry.signal.aborted) throw e
+      throw new Error(explain(e, 'GetInvalidation', this.distributionId), { cause: e })
+    })
+  }
+
   /** Poll the oldest; while it turns out Completed, drop it and poll the next one at once. */
   private async sweep(ownOnly: boolean): Promise<void> {
     for (let entry = this.oldest(ownOnly); entry !== undefined; entry = this.oldest(ownOnly)) {
       const current = entry
       this.polls++
-      const info = await withRetry(`GetInvalidation ${this.distributionId}/${current.id}`, this.retry, () =>
-        this.api.getInvalidation(this.distributionId, current.id, this.retry.signal),
-      ).catch((e: unknown) => {
-        // AccessDenied, NoSuchDistribution, NoSuchInvalidation: waiting longer would not help.
-        if (this.retry.signal.aborted) throw e
-        throw new Error(explain(e, 'GetInvalidation', this.distributionId), { cause: e })
-      })
+      const info = await this.lookup(current.id)
       if (current.record !== undefined) current.record.status = info.status
       if (info.status !== 'Completed') {
         const now = this.clock.now()

@@ -213,9 +213,9 @@ export function treeCounts(all: readonly string[], requested: readonly string[],
   // The walk lists `all` sorted by UTF-16 code unit (directories are read as `name/`, which gives the
   // same order as sorting whole paths), so a sorted `requested` is matched in one merge, no hashing.
   const wanted = isSorted(requested) ? requested : [...requested].sort()
-  const byRel = new Map<string, { objects: number; requested: number }>()
+  const byRel = new Map<string, { objects: number; selected: number }>()
   let lastDir = ''
-  let last: { objects: number; requested: number } | undefined
+  let last: { objects: number; selected: number } | undefined
   let j = 0
   for (const rel of all) {
     const cut = rel.lastIndexOf('/') + 1
@@ -223,30 +223,31 @@ export function treeCounts(all: readonly string[], requested: readonly string[],
     if (last === undefined || cut !== lastDir.length || !rel.startsWith(lastDir)) {
       lastDir = rel.slice(0, cut)
       last = byRel.get(lastDir)
-      if (last === undefined) byRel.set(lastDir, (last = { objects: 0, requested: 0 }))
+      if (last === undefined) byRel.set(lastDir, (last = { objects: 0, selected: 0 }))
     }
     last.objects++
     while (j < wanted.length && (wanted[j] ?? '') < rel) j++
     if (wanted[j] === rel) {
-      last.requested++
+      last.selected++
       j++
     }
   }
-  const base = normalizePrefix(prefix)
-  const dirs = new Map<string, { objects: number; requested: number }>()
-  for (const [rel, counts] of byRel) dirs.set(base + encodePath(rel, true), counts)
-  return { dirs }
+  return countsTree(byRel, prefix)
 }
 
-/** The walk's own per-directory counts as the planner's tree (relative directories become URLs). */
+/**
+ * Per-directory counts (relative directories, as `walkFiles(..., { counts: true })` gives them) as the
+ * planner's tree: each directory becomes its URL, its selected files the requested objects.
+ */
 export function countsTree(
   dirCounts: ReadonlyMap<string, { objects: number; selected: number }>,
   prefix: string,
 ): TreeCounts {
   const base = normalizePrefix(prefix)
   const dirs = new Map<string, { objects: number; requested: number }>()
-  for (const [rel, c] of dirCounts)
+  for (const [rel, c] of dirCounts) {
     dirs.set(base + encodePath(rel, true), { objects: c.objects, requested: c.selected })
+  }
   return { dirs }
 }
 
