@@ -211,7 +211,7 @@ export function resultTable(outputs: ReadonlyMap<string, string>): string {
       ['DISTRIBUTION', 'INVALIDATION', 'PATHS', 'STATUS'],
       ...rows.map((r) => [r.distributionId, r.id, String(r.pathCount), r.status]),
     ]
-    const widths = [0, 1, 2].map((c) => Math.max(...table.map((row) => (row[c] ?? '').length)))
+    const widths = [0, 1, 2].map((c) => table.reduce((w, row) => Math.max(w, (row[c] ?? '').length), 0))
     for (const row of table) {
       lines.push(
         row

@@ -1,37 +1,76 @@
 /**
- * The action's glue to the runner: inputs come from `core.getInput`, logs, outputs and the summary go
- * through @actions/core. This is the only module that imports it.
+ * The action's glue to the runner: inputs, logs, outputs and the summary go through @actions/core. This is
+ * the only module that imports it.
+ *
+ * Why the deep imports: @actions/core's entry point imports its OIDC client at load time, and with it
+ * @actions/http-client and undici (430 KB bundled). Loading them costs ~100 ms on a 2-core runner, on
+ * every run, a third of a typical run's time; this action never asks for an ID token. The package's
+ * `exports` map offers no lighter entry (actions/toolkit#1697, #1621; the upstream fix, toolkit#1800,
+ * is open), so we import the three small modules that do the work (workflow commands, environment files,
+ * the summary) by path and keep, below, the few one-line wrappers of core.ts we use. Same code, same
+ * escaping; test/main.test.ts checks each wrapper writes what the public API writes, so a change in
+ * @actions/core shows up as a failing test, and a moved file as a failing build.
  */
-import * as core from '@actions/core'
+import { EOL } from 'node:os'
+import { issue, issueCommand } from '../node_modules/@actions/core/lib/command.js'
+import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
+import { summary } from '../node_modules/@actions/core/lib/summary.js'
 import { errorMessage } from './errors.js'
 import type { Io } from './io.js'
 import { execute, type Deps } from './pipeline.js'
 
-const io: Io = {
-  debug: (m) => core.debug(m),
-  info: (m) => core.info(m),
-  warning: (m) => core.warning(m),
-  notice: (m) => core.notice(m),
-  group: (title, fn) => core.group(title, fn),
-  setOutput: (name, value) => core.setOutput(name, value),
+/** `core.getInput(name)`: the trimmed value of `INPUT_<NAME>` ('' when unset). */
+export function getInput(name: string): string {
+  return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
+}
+
+/** The runner's side of {@link Io}, each method as @actions/core implements it. */
+export const io: Io = {
+  debug: (m) => issueCommand('debug', {}, m),
+  info: (m) => process.stdout.write(m + EOL),
+  warning: (m) => issueCommand('warning', {}, m),
+  notice: (m) => issueCommand('notice', {}, m),
+  group: async (title, fn) => {
+    issue('group', title)
+    try {
+      return await fn()
+    } finally {
+      issue('endgroup')
+    }
+  },
+  setOutput: (name, value) => {
+    if (process.env.GITHUB_OUTPUT) {
+      issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value))
+    } else {
+      // No output file (an old runner, or a local run): the deprecated command, as core falls back to.
+      process.stdout.write(EOL)
+      issueCommand('set-output', { name }, value)
+    }
+  },
   summary: async (markdown) => {
     // Outside a runner (or with summaries disabled) there is no summary file: that is not a failure.
     if (!process.env.GITHUB_STEP_SUMMARY) return
     try {
-      await core.summary.addRaw(markdown).write()
+      await summary.addRaw(markdown).write()
     } catch (e) {
-      core.debug(`job summary not written: ${errorMessage(e)}`)
+      io.debug(`job summary not written: ${errorMessage(e)}`)
     }
   },
+}
+
+/** `core.setFailed`: an error annotation, and exit code 1 once the step ends. */
+export function setFailed(message: string): void {
+  process.exitCode = 1
+  issueCommand('error', {}, message)
 }
 
 /** Run the action. Never throws: a failure is reported with setFailed (one line; the stack only as debug). */
 export async function run(deps: Deps = {}): Promise<void> {
   try {
-    await execute((name) => core.getInput(name), process.env, io, deps)
+    await execute(getInput, process.env, io, deps)
   } catch (e) {
     // The runner shows ::debug:: lines only when step debug logging (ACTIONS_STEP_DEBUG) is on.
-    if (e instanceof Error && e.stack) core.debug(e.stack)
-    core.setFailed(errorMessage(e))
+    if (e instanceof Error && e.stack) io.debug(e.stack)
+    setFailed(errorMessage(e))
   }
 }

@@ -163,6 +163,9 @@ function throwIfFailed(run: RunState, inputs: Inputs): void {
   }
 }
 
+/** Paths per write when the plan's paths are logged (see logPlan). */
+const LOG_LINES_PER_WRITE = 2000
+
 /** Print the plan: per distribution, requested -> billed, the wildcards chosen, and the paths. */
 async function logPlan(state: RunState, io: Io): Promise<void> {
   const batches = batchCount(state.plans)
@@ -175,9 +178,13 @@ async function logPlan(state: RunState, io: Io): Promise<void> {
           `${p.distributionId}: ${p.collapse ? describeCollapse(p.collapse) : `${p.items.length} path(s), collapse off`}; ${p.batches.length} batch(es)`,
         )
       }
-      // One write for the whole list: tens of thousands of separate writes to the runner's pipe are slow.
+      // A write per LOG_LINES_PER_WRITE paths: one per path (tens of thousands of writes to the runner's
+      // pipe) is slow, and one for all of them builds the whole list as one string, then its UTF-8 copy,
+      // several megabytes of fresh memory for 100,000 paths that cost more than the writes they save.
       const paths = submittedPaths(state)
-      if (paths.length > 0) io.info(paths.join('\n'))
+      for (let i = 0; i < paths.length; i += LOG_LINES_PER_WRITE) {
+        io.info(paths.slice(i, i + LOG_LINES_PER_WRITE).join('\n'))
+      }
       return Promise.resolve()
     },
   )

@@ -51,6 +51,7 @@ export function planDistribution(
   const result = collapse(items, {
     mode: 'auto',
     wildcardsInProgress,
+    distinct: true,
     ...(options.maxPaths === undefined ? {} : { maxPaths: options.maxPaths }),
     ...(options.tree === undefined ? {} : { tree: options.tree }),
   })

@@ -586,6 +586,15 @@ describe('collapse: properties on random inputs', () => {
     }
   })
 
+  it('distinct: told that nothing repeats, plans exactly as when it checks', () => {
+    for (const seed of seeds.slice(0, 100)) {
+      const { requested, options } = randomCase(seed)
+      const unique = [...new Set(requested)]
+      const checked = plan(unique, options)
+      expect(plan(unique, { ...options, distinct: true })).toEqual(checked)
+    }
+  })
+
   it('the plan does not depend on the order of the request', () => {
     for (const seed of seeds.slice(0, 100)) {
       const { requested, options } = randomCase(seed)

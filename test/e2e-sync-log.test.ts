@@ -577,6 +577,23 @@ describe.concurrent('with other sources, collapse and quotas', () => {
     expect(cf.fake.invalidations(SITE).map((i) => i.paths.length)).toEqual([10, 10, 5])
     expect(run.outputs['batch-count']).toBe('3')
   })
+
+  it('plans a 200,000-object log (a list that long once overflowed the call stack)', async () => {
+    // Appending items with push(...items) threw RangeError past ~120,000 items.
+    const cf = await cloudFront()
+    const log = Array.from(
+      { length: 200_000 },
+      (_, i) => `upload: d${i % 2000}/f${i}.html to s3://my-bucket/site/d${i % 2000}/f${i}.html`,
+    ).join('\n')
+    const run = await cf.step(
+      { 'distribution-id': SITE, 'origin-path': '/site', collapse: 'off', 'dry-run': 'true' },
+      log,
+    )
+    expectOk(run)
+    expect(run.outputs['path-count']).toBe('200000')
+    expect(run.outputs['batch-count']).toBe('67')
+    expect(cf.fake.requests).toEqual([])
+  })
 })
 
 describe.concurrent('empty logs and bad inputs', () => {

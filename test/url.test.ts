@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Item } from '../src/paths/encode.js'
 import { PathError } from '../src/paths/encode.js'
-import { fileUrlItems, fileUrls, filesToItems, normalizePrefix } from '../src/paths/url.js'
+import { fileRunsToItems, fileUrlItems, fileUrls, filesToItems, normalizePrefix } from '../src/paths/url.js'
+import { runPaths, type FileRun } from '../src/paths/walk.js'
 
 const path = (value: string): Item => ({ kind: 'path', value })
 const wildcard = (value: string): Item => ({ kind: 'wildcard', value })
@@ -125,6 +126,54 @@ describe('filesToItems', () => {
   it('accepts any iterable, and an empty one', () => {
     expect(filesToItems(new Set(['a.html']), site)).toEqual([path('/a.html')])
     expect(filesToItems([], site)).toEqual([])
+  })
+})
+
+describe('fileRunsToItems', () => {
+  // Runs as a walk gives them: each directory's names sorted, a directory's runs split by its subdirectories.
+  const runs: FileRun[] = [
+    { dir: '', names: ['a.html', 'index.html'] },
+    { dir: 'a b/', names: ['1.html', '2 x.html', 'index.html'] },
+    { dir: 'a b/c/', names: ['3.html'] },
+    { dir: 'a b/', names: ['d.html'] },
+    { dir: 'ünï côdé/', names: ['index.html', 'página.html', '100%25.html', 'what?.html'] },
+    { dir: 'w/', names: ['x*1.png', 'x*2.png', 'y.png'] },
+    { dir: 'b*/', names: ['index.html', 'z.html'] },
+    { dir: 'é/', names: [] },
+  ]
+
+  it.each([
+    { prefix: '/', indexDocument: 'index.html' },
+    { prefix: 'docs', indexDocument: 'index.html' },
+    { prefix: '/my docs/', indexDocument: '' },
+    { prefix: '', indexDocument: '2 x.html' },
+  ])('gives what filesToItems gives for the same files (%j)', (options) => {
+    const items = fileRunsToItems(runs, options)
+    expect(items).toEqual(filesToItems(runPaths(runs), options))
+    expect(items.length).toBeGreaterThan(10)
+  })
+
+  it('spells out the items: directory URL after its index document, a `*` cut to one wildcard', () => {
+    expect(fileRunsToItems(runs.slice(0, 2), site)).toEqual([
+      path('/a.html'),
+      path('/index.html'),
+      path('/'),
+      path('/a%20b/1.html'),
+      path('/a%20b/2%20x.html'),
+      path('/a%20b/index.html'),
+      path('/a%20b/'),
+    ])
+    expect(fileRunsToItems(runs.slice(5, 7), site)).toEqual([
+      wildcard('/w/x*'),
+      path('/w/y.png'),
+      wildcard('/b*'),
+    ])
+  })
+
+  it('rejects a path over the length limit, naming the file', () => {
+    const dir = 'd/'.repeat(2000)
+    expect(() => fileRunsToItems([{ dir, names: ['x.html'] }], site)).toThrow(/d\/d\/.*4000/)
+    expect(fileRunsToItems([], site)).toEqual([])
   })
 })
 

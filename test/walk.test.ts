@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InputError } from '../src/errors.js'
 import { filesToItems } from '../src/paths/url.js'
 import type { FileMatcher } from '../src/paths/walk.js'
-import { compileFilePatterns, walkFiles } from '../src/paths/walk.js'
+import { compileFilePatterns, runPaths, walkFiles } from '../src/paths/walk.js'
 
 describe('compileFilePatterns: which files a list selects', () => {
   // [patterns, path, selected]
@@ -346,6 +346,29 @@ describe('walkFiles on a real directory', () => {
       expect(full.all).toEqual([...full.all].sort())
       expect(walkFiles(root, matcher).files).toEqual(full.all.filter((f) => matcher.matches(f)))
       expect(full.files).toEqual(walkFiles(root, matcher).files)
+    }
+  })
+
+  it('gives the selected files as runs: one directory each, names sorted, in the order of files', () => {
+    for (const patterns of [['**'], ['**/*.html'], ['about/**', 'odd/'], ['!**/*.map']]) {
+      const matcher = compileFilePatterns(patterns)
+      for (const result of [
+        walkFiles(root, matcher),
+        walkFiles(root, matcher, { all: true }),
+        walkFiles(root, matcher, { counts: true }),
+      ]) {
+        const { runs } = result
+        expect(runs.length).toBeGreaterThan(1)
+        expect(runPaths(runs)).toEqual(result.files)
+        for (const run of runs) {
+          expect(run.names.length).toBeGreaterThan(0)
+          expect(run.dir === '' || run.dir.endsWith('/')).toBe(true)
+          expect(run.names.every((n) => !n.includes('/'))).toBe(true)
+          expect(run.names).toEqual([...run.names].sort())
+        }
+        // Two runs in a row are of different directories (a run ends where a subdirectory comes).
+        expect(runs.slice(1).every((run, i) => run.dir !== runs[i]?.dir)).toBe(true)
+      }
     }
   })
 

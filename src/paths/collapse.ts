@@ -69,6 +69,12 @@ export interface CollapseOptions {
    * costs more than the rest of the planning.
    */
   tree?: ReadonlySet<string> | readonly string[] | TreeCounts
+  /**
+   * The caller guarantees no two items have the same value (planDistribution's input never does), so the
+   * planner need not look for repeats: hashing every value costs more than the rest of planning 100,000
+   * paths. Default false: repeats are found and dropped.
+   */
+  distinct?: boolean
 }
 
 /**
@@ -166,7 +172,7 @@ function dirOf(path: string): string {
  * @throws RangeError on a `maxPaths` or `wildcardsInProgress` that is not a whole number in range.
  */
 export function collapse(items: readonly Item[], options: CollapseOptions = {}): CollapseResult {
-  const { mode = 'auto', maxPaths, wildcardsInProgress = 0, tree } = options
+  const { mode = 'auto', maxPaths, wildcardsInProgress = 0, tree, distinct = false } = options
   if (maxPaths !== undefined && (!Number.isInteger(maxPaths) || maxPaths < 1)) {
     throw new RangeError(`maxPaths must be a whole number >= 1, got ${maxPaths}`)
   }
@@ -184,7 +190,7 @@ export function collapse(items: readonly Item[], options: CollapseOptions = {}):
       warnings: [],
     }
   }
-  return new Planner(items, wildcardsInProgress, tree).plan(maxPaths)
+  return new Planner(items, wildcardsInProgress, tree, distinct).plan(maxPaths)
 }
 
 /** An entry of the `maxPaths` phase's heap: a snapshot of a directory's live values when pushed. */
@@ -196,8 +202,12 @@ interface Candidate {
   unchanged: number
 }
 
-/** Where each requested item went while building the trie. */
-type Fate = { kind: 'keep' } | { kind: 'drop' } | { kind: 'trie'; dir: Dir }
+/**
+ * Where each requested item went while building the trie: kept as it is, dropped, or held by the trie
+ * under its directory. A directory itself, not a wrapper: one object per item would cost 100,000
+ * allocations on a big site.
+ */
+type Fate = 'keep' | 'drop' | Dir
 
 class Planner {
   private readonly dirs = new Map<string, Dir>()
@@ -218,11 +228,12 @@ class Planner {
     private readonly input: readonly Item[],
     wildcardsInProgress: number,
     tree: ReadonlySet<string> | readonly string[] | TreeCounts | undefined,
+    distinct: boolean,
   ) {
     this.wildLimit = MAX_WILDCARD_PATHS_IN_PROGRESS - wildcardsInProgress
     this.hasTree = tree !== undefined
     this.root = this.dir('/')
-    this.build(tree)
+    this.build(tree, distinct)
   }
 
   /** The trie directory for `prefix`, creating it and its missing ancestors. */
@@ -271,11 +282,18 @@ class Planner {
   }
 
   /** Sort the items into kept, dropped and trie-held ones, then count the tree into the trie. */
-  private build(tree: ReadonlySet<string> | readonly string[] | TreeCounts | undefined): void {
+  private build(
+    tree: ReadonlySet<string> | readonly string[] | TreeCounts | undefined,
+    distinct: boolean,
+  ): void {
+    // The loops over every item run often 100,000 times in a process that lives a second, much of it
+    // before the JIT has optimised them: plain indexed loops over locals, no call in the common case.
+    const input = this.input
     // User wildcards that may cover other items: not a query-string one (it matches query strings only).
     const prefixes = new Set<string>()
-    for (const item of this.input) {
-      if (item.kind === 'wildcard' && !item.value.includes('?') && item.value.startsWith('/')) {
+    for (let i = 0; i < input.length; i++) {
+      const item = input[i]
+      if (item?.kind === 'wildcard' && !item.value.includes('?') && item.value.startsWith('/')) {
         prefixes.add(item.value.slice(0, -1))
       }
     }
@@ -289,32 +307,53 @@ class Planner {
       return false
     }
 
-    const seen = new Set<string>()
-    for (const item of this.input) {
-      if (seen.has(item.value)) {
-        this.fates.push({ kind: 'drop' })
-        this.redundant++
-        continue
+    // Repeats are dropped; a list shown free of them by order alone (a walk's is) is spared hashing every
+    // value, which costs more than the rest of the build.
+    const seen = distinct ? undefined : new Set<string>()
+    const anyUserWildcard = lengths.length > 0
+    const fates = this.fates
+    // Items of one directory mostly come together (a walk lists them so): the previous item's directory
+    // is checked first, which spares a substring and a map lookup per item.
+    let lastPrefix = ''
+    let lastDir: Dir | undefined
+    for (let i = 0; i < input.length; i++) {
+      const item = input[i]
+      if (item === undefined) continue
+      const value = item.value
+      if (seen !== undefined) {
+        if (seen.has(value)) {
+          fates.push('drop')
+          this.redundant++
+          continue
+        }
+        seen.add(value)
       }
-      seen.add(item.value)
+      const kind = item.kind
       // Tags and query strings are matched as written: no wildcard of ours may stand in for them.
-      if (item.kind === 'tag' || item.value.includes('?') || !item.value.startsWith('/')) {
-        this.fates.push({ kind: 'keep' })
+      if (kind === 'tag' || value.charCodeAt(0) !== 47 /* '/' */ || value.includes('?')) {
+        fates.push('keep')
         this.fixed++
-        if (item.kind === 'wildcard') this.fixedWild++
+        if (kind === 'wildcard') this.fixedWild++
         continue
       }
-      const isWild = item.kind === 'wildcard'
+      const isWild = kind === 'wildcard'
       // A path is covered by a wildcard with any prefix of it; a wildcard only by a strictly shorter one.
-      if (coveredBelow(item.value, isWild ? item.value.length - 1 : item.value.length + 1)) {
-        this.fates.push({ kind: 'drop' })
+      if (anyUserWildcard && coveredBelow(value, isWild ? value.length - 1 : value.length + 1)) {
+        fates.push('drop')
         this.redundant++
         continue
       }
-      const dir = this.dir(dirOf(isWild ? item.value.slice(0, -1) : item.value))
+      // The directory: up to the last `/`, before the final `*` of a wildcard (`/a/*` and `/a/b*` sit in `/a/`).
+      const cut = value.lastIndexOf('/', isWild ? value.length - 2 : value.length) + 1
+      let dir: Dir
+      if (lastDir !== undefined && cut === lastPrefix.length && value.startsWith(lastPrefix)) dir = lastDir
+      else {
+        lastPrefix = value.slice(0, cut)
+        dir = lastDir = this.dir(lastPrefix)
+      }
       if (isWild) dir.directWild++
       else dir.directPaths++
-      this.fates.push({ kind: 'trie', dir })
+      fates.push(dir)
     }
 
     if (tree !== undefined && isCounts(tree)) {
@@ -329,6 +368,7 @@ class Planner {
           dir.ownUnchanged += Math.max(0, counts.objects - counts.requested)
       }
     } else if (tree !== undefined) {
+      const requested = seen ?? new Set(this.input.map((item) => item.value))
       // Objects share directories: remember each directory's deepest trie ancestor once found. A walk
       // lists a directory's files together, so the previous object's directory is usually this one's too:
       // checking that first spares a substring and a map lookup per object.
@@ -352,8 +392,8 @@ class Planner {
         }
         dir.ownTree++
         // Unchanged: not requested, and not already evicted by a user wildcard.
-        // `seen` holds every requested item; a tree object (a plain URL) can only equal a requested path.
-        if (!seen.has(object) && !coveredBelow(object, object.length + 1)) dir.ownUnchanged++
+        // `requested` holds every requested item; a tree object (a plain URL) can only equal a requested path.
+        if (!requested.has(object) && !coveredBelow(object, object.length + 1)) dir.ownUnchanged++
       }
     }
 
@@ -416,7 +456,7 @@ class Planner {
       if (d.absorbed) continue
       d.absorbed = true
       d.chosen = false
-      stack.push(...d.children)
+      for (const c of d.children) stack.push(c) // not push(...): a directory may have 100,000 children
     }
   }
 
@@ -557,27 +597,34 @@ class Planner {
     this.applyRule()
     if (maxPaths !== undefined && this.billed() > maxPaths) this.fit(maxPaths)
 
-    const items: Item[] = []
     const wildcards: CollapsedWildcard[] = []
-    const emitted = new Set<Dir>()
     let unchanged = 0
-    this.input.forEach((item, i) => {
-      const fate = this.fates[i]
-      if (fate === undefined || fate.kind === 'drop') return
-      const dir = fate.kind === 'trie' ? this.standIn(fate.dir) : undefined
-      if (dir === undefined) {
-        items.push(item)
-        return
+    // Often nothing collapses and nothing repeats (a partial change): the plan is then the request as is.
+    const anyChosen = this.order.some((d) => d.chosen)
+    const asRequested = !anyChosen && this.redundant === 0
+    const items: Item[] = asRequested ? this.input.slice() : []
+    if (!asRequested) {
+      const emitted = new Set<Dir>()
+      const input = this.input
+      for (let i = 0; i < input.length; i++) {
+        const item = input[i]
+        const fate = this.fates[i]
+        if (item === undefined || fate === undefined || fate === 'drop') continue
+        const dir = fate === 'keep' || !anyChosen ? undefined : this.standIn(fate)
+        if (dir === undefined) {
+          items.push(item)
+          continue
+        }
+        if (emitted.has(dir)) continue
+        emitted.add(dir)
+        const value = `${dir.prefix}*`
+        items.push({ kind: 'wildcard', value })
+        const wildcard: CollapsedWildcard = { value, covers: dir.paths + dir.userWild }
+        if (this.hasTree) wildcard.unchanged = dir.baseUnchanged
+        unchanged += dir.baseUnchanged
+        wildcards.push(wildcard)
       }
-      if (emitted.has(dir)) return
-      emitted.add(dir)
-      const value = `${dir.prefix}*`
-      items.push({ kind: 'wildcard', value })
-      const wildcard: CollapsedWildcard = { value, covers: dir.paths + dir.userWild }
-      if (this.hasTree) wildcard.unchanged = dir.baseUnchanged
-      unchanged += dir.baseUnchanged
-      wildcards.push(wildcard)
-    })
+    }
     const result: CollapseResult = {
       items,
       requested: this.input.length,

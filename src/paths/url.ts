@@ -9,6 +9,7 @@
 import { MAX_PATH_LENGTH } from '../constants.js'
 import { PathError, checkPath, encodePath } from './encode.js'
 import type { Item } from './encode.js'
+import type { FileRun } from './walk.js'
 
 /** How files map to URLs. */
 export interface UrlOptions {
@@ -67,29 +68,57 @@ export function filesToItems(relPaths: Iterable<string>, options: UrlOptions): I
   // from a file listed twice or from wildcards. A walk's sorted output has no repeated file, which one
   // comparison per file proves; only other lists pay for hashing every path in a Set.
   const seenFiles = isStrictlySorted(paths) ? undefined : new Set<string>()
-  const seenWildcards = new Set<string>()
-  const items: Item[] = []
-  const add = (value: string, shown: string): void => {
-    if (value.length <= MAX_PATH_LENGTH && !value.includes('*')) {
-      items.push({ kind: 'path', value })
-      return
-    }
-    const item = cutAtStar(value, shown)
-    if (item.kind === 'wildcard') {
-      if (seenWildcards.has(item.value)) return
-      seenWildcards.add(item.value)
-    }
-    items.push(item)
-  }
+  const out = new ItemList()
   for (const rel of paths) {
     if (seenFiles !== undefined) {
       if (seenFiles.has(rel)) continue
       seenFiles.add(rel)
     }
-    add(encoder.url(rel), rel)
-    if (index !== '' && (rel === index || rel.endsWith(slashIndex))) add(encoder.dirUrl, rel)
+    out.add(encoder.url(rel), rel)
+    if (index !== '' && (rel === index || rel.endsWith(slashIndex))) out.add(encoder.dirUrl, rel)
   }
-  return items
+  return out.items
+}
+
+/**
+ * {@link filesToItems} for a walk's runs (`walkFiles(...).runs`), which list each file once: a run's
+ * directory is encoded once, then each name, and no path relative to root is ever built. Same items,
+ * same order as `filesToItems(runPaths(runs))`.
+ */
+export function fileRunsToItems(runs: readonly FileRun[], options: UrlOptions): Item[] {
+  const prefix = normalizePrefix(options.prefix)
+  const index = options.indexDocument
+  const out = new ItemList()
+  for (const { dir, names } of runs) {
+    const dirUrl = [prefix, encodePath(dir, true)].join('')
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] ?? ''
+      // join, not `+`: see PathEncoder.url.
+      out.add([dirUrl, encodePath(name, true)].join(''), dir, name)
+      if (name === index && index !== '') out.add(dirUrl, dir, name)
+    }
+  }
+  return out.items
+}
+
+/** Items in the making: plain paths as they come, the rare path with a `*` or over the limit checked. */
+class ItemList {
+  readonly items: Item[] = []
+  readonly #seenWildcards = new Set<string>()
+
+  /** Add the URL of a file; `shown` (+ `name`) is its path relative to root, for an error message. */
+  add(value: string, shown: string, name = ''): void {
+    if (value.length <= MAX_PATH_LENGTH && !value.includes('*')) {
+      this.items.push({ kind: 'path', value })
+      return
+    }
+    const item = cutAtStar(value, shown + name)
+    if (item.kind === 'wildcard') {
+      if (this.#seenWildcards.has(item.value)) return
+      this.#seenWildcards.add(item.value)
+    }
+    this.items.push(item)
+  }
 }
 
 /**
@@ -130,9 +159,11 @@ class PathEncoder {
       this.#dirIsPlain = encoded === next
       this.dirUrl = this.prefix + encoded
     }
+    // join, not `+`: `+` makes a rope, which the first reader (a comparison, the log) copies flat, and both
+    // then live on as garbage to collect; join writes the flat string at once (see walkFiles).
     return this.#dirIsPlain
-      ? this.prefix + encodePath(rel, true)
-      : this.dirUrl + encodePath(rel.slice(slash + 1), true)
+      ? [this.prefix, encodePath(rel, true)].join('')
+      : [this.dirUrl, encodePath(rel.slice(slash + 1), true)].join('')
   }
 }
 

@@ -322,12 +322,26 @@ export interface WalkOptions {
 
 /** What {@link walkFiles} found. Paths are relative to root, `/`-separated, sorted by UTF-16 code unit. */
 export interface WalkResult {
-  /** The files the patterns select. */
-  files: string[]
+  /** The files the patterns select (built from `runs` when first read). */
+  readonly files: string[]
+  /**
+   * The same files as runs of names in one directory, in the same order: `dir + name` over the runs is
+   * `files`. File URLs are built from these (a directory's URL once, then each name), which spares the
+   * walk a string per path that would only be read once.
+   */
+  runs: FileRun[]
   /** Positive patterns that selected no file: warn about each, do not fail. */
   unmatchedPatterns: string[]
   /** Entries left out, each as `path: reason` (symlink loops, broken symlinks), for a debug log. */
   skipped: string[]
+}
+
+/** Files of one directory that come one after another in a walk's output. */
+export interface FileRun {
+  /** The directory, relative to root, ending in `/` ('' for root itself). */
+  dir: string
+  /** File names (no `/`), sorted. */
+  names: string[]
 }
 
 /** {@link WalkResult} with the whole tree, from `walkFiles(root, matcher, { all: true })`. */
@@ -401,7 +415,9 @@ export function walkFiles(
   const dirCounts = new Map<string, { objects: number; selected: number }>()
   const tracker = CompiledMatcher.walkTracker(matcher)
   const byName = tracker.byName
-  const files: string[] = []
+  const runs: FileRun[] = []
+  let run: FileRun | undefined
+  let runFrame: Frame | undefined
   const all: string[] = []
   const skipped: string[] = []
 
@@ -471,14 +487,11 @@ export function walkFiles(
     const keys = (dir.keys ??= read(dir))
     let child: Frame | undefined
     for (let key = keys[dir.next++]; key !== undefined; key = keys[dir.next++]) {
-      // join, not `+`: V8 makes `a + b` a rope that its first reader (the encoder, a Set) must copy flat,
-      // 30-50 ms per 100,000 paths (bench/walk.ts); join writes the flat string at once, for less.
-      const rel = [dir.rel, key].join('')
       if (key.charCodeAt(key.length - 1) === 47 /* '/' */) {
         const name = key.slice(0, -1)
         child = {
           abs: `${dir.abs}/${name}`,
-          rel,
+          rel: dir.rel + key,
           real: dir.links?.get(name) ?? `${dir.real}${sep}${name}`,
           parent: dir,
           // Without `all` or `counts`, only directories that may hold a selected file were kept.
@@ -491,12 +504,22 @@ export function walkFiles(
         }
         break
       }
-      if (!wantAll) {
-        files.push(rel)
-        dir.selected++
-      } else {
+      let selected = !wantAll
+      if (wantAll) {
+        // join, not `+`: V8 makes `a + b` a rope that its first reader (a Set, a comparison) must copy
+        // flat, and both then live on as garbage; join writes the flat string at once.
+        const rel = [dir.rel, key].join('')
         all.push(rel)
-        if (dir.live && tracker.matches(byName ? key : rel)) files.push(rel)
+        selected = dir.live && tracker.matches(byName ? key : rel)
+      }
+      if (selected) {
+        if (runFrame !== dir || run === undefined) {
+          run = { dir: dir.rel, names: [] }
+          runs.push(run)
+          runFrame = dir
+        }
+        run.names.push(key)
+        dir.selected++
       }
     }
     if (child !== undefined) stack.push(child)
@@ -506,9 +529,25 @@ export function walkFiles(
       stack.pop()
     }
   }
-  const result = { files, unmatchedPatterns: tracker.unmatchedPatterns(), skipped }
-  if (wantCounts) return { ...result, dirCounts }
-  return wantAll ? { ...result, all } : result
+  let files: string[] | undefined
+  const result: WalkResult = {
+    get files(): string[] {
+      return (files ??= runPaths(runs))
+    },
+    runs,
+    unmatchedPatterns: tracker.unmatchedPatterns(),
+    skipped,
+  }
+  // Object.assign, not a spread: a spread would read `files` and build it.
+  if (wantCounts) return Object.assign(result, { dirCounts })
+  return wantAll ? Object.assign(result, { all }) : result
+}
+
+/** The paths of runs' files, relative to root, in order. */
+export function runPaths(runs: readonly FileRun[]): string[] {
+  const paths: string[] = []
+  for (const { dir, names } of runs) for (const name of names) paths.push([dir, name].join(''))
+  return paths
 }
 
 /**

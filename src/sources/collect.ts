@@ -10,8 +10,14 @@ import { InputError, quote } from '../errors.js'
 import { dedupeItems, PathError } from '../paths/encode.js'
 import { encodePath } from '../paths/encode.js'
 import type { TreeCounts } from '../paths/collapse.js'
-import { filesToItems, fileUrls, normalizePrefix } from '../paths/url.js'
-import { compileFilePatterns, rootDirectory, walkFiles, type FileMatcher } from '../paths/walk.js'
+import { fileRunsToItems, filesToItems, fileUrls, normalizePrefix } from '../paths/url.js'
+import {
+  compileFilePatterns,
+  rootDirectory,
+  walkFiles,
+  type FileMatcher,
+  type FileRun,
+} from '../paths/walk.js'
 import {
   outsideWarning,
   parseSyncLog,
@@ -34,13 +40,17 @@ export interface Sources {
   empty: string[]
 }
 
+// Items are appended with concat, never `push(...items)`: a spread passes each item as an argument, and
+// past ~120,000 of them (a big site) that throws RangeError (maximum call stack size exceeded).
+
 /** Collect items from every source. Throws InputError naming the input for what the user must fix. */
 export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sources> {
   const sources: Sources = { shared: [...inputs.items], empty: [] }
   const url = { prefix: inputs.prefix, indexDocument: inputs.indexDocument }
-  const toItems = (input: string, relPaths: readonly string[]): Item[] => {
+  /** Items from files (paths relative to root, or a walk's runs); a bad path is an error of `input`. */
+  const toItems = (input: string, files: readonly string[] | { runs: readonly FileRun[] }): Item[] => {
     try {
-      return filesToItems(relPaths, url)
+      return 'runs' in files ? fileRunsToItems(files.runs, url) : filesToItems(files, url)
     } catch (e) {
       if (e instanceof PathError) throw new InputError(input, e.message)
       throw e
@@ -63,7 +73,8 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
   const onlyWalked = inputs.items.length === 0 && inputs.syncLog === undefined
   const countTree = wantTree && onlyWalked && inputs.diff === ''
   type Walked = {
-    files: string[]
+    readonly files: string[]
+    runs: FileRun[]
     all?: string[]
     dirCounts?: Map<string, { objects: number; selected: number }>
   }
@@ -105,21 +116,24 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
       log.info(`diff ${changed.range}: ${selected.length} changed file(s) selected (from ${changed.source})`)
       if (selected.length === 0)
         sources.empty.push(`no file under ${quote(inputs.root)} changed in ${changed.range}`)
-      sources.shared.push(...toItems('diff', selected))
+      sources.shared = sources.shared.concat(toItems('diff', selected))
       requestedFiles = selected
     } else if (changed.kind === 'every-file') {
-      requestedFiles = walk().files
-      sources.shared.push(...toItems('files', requestedFiles))
+      const walked = walk()
+      requestedFiles = walked.files
+      sources.shared = sources.shared.concat(toItems('files', walked))
     } else {
       // The changed files are unknown (GitHub's list was cut): never invalidate less than what changed.
       sources.shared.push({ kind: 'wildcard', value: `${inputs.prefix}*` })
     }
   } else if (inputs.files.length > 0) {
-    const files = walk().files
-    requestedFiles = files
-    log.info(`files: ${files.length} file(s) under ${quote(inputs.root)} selected`)
-    if (files.length === 0) sources.empty.push(`no file under ${quote(inputs.root)} matches 'files'`)
-    sources.shared.push(...toItems('files', files))
+    const { runs } = walk()
+    const count = runs.reduce((n, run) => n + run.names.length, 0)
+    log.info(`files: ${count} file(s) under ${quote(inputs.root)} selected`)
+    if (count === 0) sources.empty.push(`no file under ${quote(inputs.root)} matches 'files'`)
+    // The paths relative to root are built only if the tree needs them (not with per-directory counts).
+    if (!countTree) requestedFiles = walk().files
+    sources.shared = sources.shared.concat(toItems('files', { runs }))
   }
 
   if (inputs.syncLog !== undefined) readSyncLog(inputs, sources, log, toItems)
@@ -187,7 +201,7 @@ function readSyncLog(
   if (rel.outside.length > 0) log.warning(outsideWarning(rel.outside, inputs.originPath))
   if (rel.paths.length === 0)
     sources.empty.push(`no sync-log key lies under origin-path ${quote(inputs.originPath)}`)
-  sources.shared.push(...toItems('sync-log', rel.paths))
+  sources.shared = sources.shared.concat(toItems('sync-log', rel.paths))
 }
 
 function splitRepository(repository: string | undefined): { owner: string; repo: string } | undefined {

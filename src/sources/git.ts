@@ -4,7 +4,6 @@
  * `execFile` and an argument array, never through a shell, so no ref or path is ever parsed by one.
  */
 
-import { execFile } from 'node:child_process'
 import { stat } from 'node:fs/promises'
 import { dirname, relative, resolve, sep } from 'node:path'
 import { parseNameStatus, type NameStatusEntry } from '../paths/git-diff.js'
@@ -40,7 +39,13 @@ export const FETCH_TIMEOUT_MS = 120_000
 export const DEEPEN_STEPS: readonly number[] = [100, 1000]
 
 /** Run git in `cwd` and return its stdout. Throws a `GitError` on a non-zero exit. */
-export function git(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<string> {
+export async function git(
+  cwd: string,
+  args: readonly string[],
+  options: GitRunOptions = {},
+): Promise<string> {
+  // Loaded here, not at the top: only `diff` runs git, and child_process costs ~5 ms to load on every run.
+  const { execFile } = await import('node:child_process')
   return new Promise((resolvePromise, reject) => {
     execFile(
       'git',
