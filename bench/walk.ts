@@ -3,7 +3,7 @@
  *
  * Builds a 100,000-file site in a temp directory, then times whole processes under this same Node:
  * - the bare walk: a plain `readdirSync(dir, { withFileTypes: true })` loop, the fastest walk on Node;
- * - compileFilePatterns + walkFiles + filesToItems for `**\/*.html` and for `**\/*.css`, bundled into one
+ * - compileFilePatterns + walkFiles + fileRunsToItems for `**\/*.html` and for `**\/*.css`, bundled into one
  *   file first (as the action ships), so module loading costs what it will cost in the action.
  * Whole processes, because that is what a user waits for: Node's start-up is in both columns.
  * Figures are printed, never asserted (the machine is shared).
@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { RUNNER_DEFAULTS } from '../test/support/run-action.js'
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -145,13 +146,13 @@ console.log(JSON.stringify({ files, cpuMs }))
  */
 const PLAN_ENTRY = `
 import { compileFilePatterns, walkFiles } from './src/paths/walk.js'
-import { fileUrls, filesToItems } from './src/paths/url.js'
+import { fileRunsToItems, fileUrls } from './src/paths/url.js'
 const matcher = compileFilePatterns([process.argv[3]])
 const walk = process.argv[4] === 'all' ? walkFiles(process.argv[2], matcher, { all: true }) : walkFiles(process.argv[2], matcher)
-const items = filesToItems(walk.files, { prefix: '/', indexDocument: 'index.html' })
+const items = fileRunsToItems(walk.runs, { prefix: '/', indexDocument: 'index.html' })
 const tree = 'all' in walk ? new Set(fileUrls(walk.all, '/')).size : undefined
 ${CPU_MS}
-console.log(JSON.stringify({ files: walk.files.length, items: items.length, tree, cpuMs }))
+console.log(JSON.stringify({ files: walk.runs.reduce((n, r) => n + r.names.length, 0), items: items.length, tree, cpuMs }))
 `
 
 async function bundlePlan(outFile: string): Promise<void> {
@@ -252,6 +253,10 @@ function actionDryRun(label: string, root: string, pattern: string, collapse: st
     argv: [process.execPath, join(repo, 'dist', 'index.js')],
     env: {
       PATH: process.env.PATH,
+      // Every input at its action.yml default, as the runner passes them (e.g. index-document: index.html).
+      ...Object.fromEntries(
+        Object.entries(RUNNER_DEFAULTS).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+      ),
       GITHUB_ACTIONS: 'true',
       GITHUB_WORKSPACE: dir,
       GITHUB_OUTPUT: join(dir, 'output'),

@@ -77,9 +77,11 @@ const MAX_DISTRIBUTION_PAGES = 100
  * options), so the tunnel is https-proxy-agent's CONNECT agent, which serves http: and https: targets.
  */
 async function agentFor(endpoint: string): Promise<{ httpAgent?: Agent; httpsAgent?: Agent }> {
-  const { getProxyUrl } = await import('@actions/http-client')
-  const proxy = getProxyUrl(endpoint) // '' = no proxy for this URL (unset, NO_PROXY, or loopback)
-  if (proxy === '') return {}
+  // The `lib/proxy` entry, not the package's main one: that loads undici (~100 ms), which the SDK never uses.
+  const { getProxyUrl } = await import('@actions/http-client/lib/proxy')
+  // undefined = no proxy for this URL (unset, NO_PROXY, or loopback)
+  const proxy = getProxyUrl(new URL(endpoint))?.href
+  if (proxy === undefined) return {}
   const { HttpsProxyAgent } = await import('https-proxy-agent')
   const agent = new HttpsProxyAgent(proxy, { keepAlive: true })
   return endpoint.startsWith('https:') ? { httpsAgent: agent } : { httpAgent: agent }
