@@ -66,7 +66,7 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
   // The tree is known when the site's files are what the sources select (files, diff) or root is explicit.
   const wantTree =
     inputs.collapse === 'auto' && (inputs.files.length > 0 || inputs.diff !== '' || inputs.rootGiven)
-  /** Relative paths of the files the walk-derived sources requested (files, diff), for tree counts. */
+  /** Relative paths of the files a diff requested, for tree counts. */
   let requestedFiles: string[] = []
   // When every requested item comes from the walk's own selection (files, no diff), the tree is what the
   // walk counts per directory; otherwise (typed paths, a diff's list, a sync-log) it is every file's URL.
@@ -131,8 +131,8 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
     const count = runs.reduce((n, run) => n + run.names.length, 0)
     log.info(`files: ${count} file(s) under ${quote(inputs.root)} selected`)
     if (count === 0) sources.empty.push(`no file under ${quote(inputs.root)} matches 'files'`)
-    // The paths relative to root are built only if the tree needs them (not with per-directory counts).
-    if (!countTree) requestedFiles = walk().files
+    // No paths relative to root are built: with files alone the tree is the walk's per-directory counts,
+    // and with other sources too it is every file's URL; neither needs them (requestedFiles is for diff).
     sources.shared = sources.shared.concat(toItems('files', { runs }))
   }
 
