@@ -44,7 +44,7 @@ export function planDistribution(
   options: PlanOptions,
   wildcardsInProgress = 0,
 ): DistributionPlan {
-  const items = [...requested]
+  const items = requested.slice()
   if (options.collapse === 'off') {
     return { distributionId, requested: items, items, batches: chunkItems(items, options.batchSize) }
   }

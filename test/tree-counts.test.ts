@@ -3,7 +3,7 @@
  * does given every object's URL. Checked on random sites and requests, with deletions and max-paths.
  */
 import { describe, expect, it } from 'vitest'
-import { collapse } from '../src/paths/collapse.js'
+import { collapse, ruleCannotFire } from '../src/paths/collapse.js'
 import { filesToItems, fileUrls } from '../src/paths/url.js'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -36,6 +36,7 @@ function site(r: () => number): string[] {
 
 describe('collapse with tree counts', () => {
   let withWildcards = 0
+  let skipped = 0
   for (let seed = 1; seed <= 150; seed++) {
     it(`plans like the full tree (seed ${seed})`, () => {
       const r = rng(seed)
@@ -51,14 +52,71 @@ describe('collapse with tree counts', () => {
       const maxPaths = r() < 0.3 ? 1 + Math.floor(r() * 20) : undefined
       const options = maxPaths === undefined ? {} : { maxPaths }
       const byList = collapse(items, { ...options, tree: fileUrls(all, prefix) })
-      const byCounts = collapse(items, { ...options, tree: treeCounts(all, requested, prefix) })
+      const counts = treeCounts(all, requested, prefix)
+      const byCounts = collapse(items, { ...options, tree: counts })
       expect(byCounts).toEqual(byList)
+      // Told the items are distinct (they are), the planner may skip the trie when the counts show that
+      // nothing can collapse: the plan must not change.
+      expect(collapse(items, { ...options, tree: counts, distinct: true })).toEqual(byList)
+      // The shortcut applies when max-paths does not force more collapsing.
+      if ((maxPaths === undefined || items.length <= maxPaths) && ruleCannotFire(items, counts)) {
+        skipped++
+        expect(byList.wildcards).toEqual([])
+      }
       if (byList.wildcards.length > 0) withWildcards++
     })
   }
 
-  it('covers plans that do collapse (the comparison is not trivially equal)', () => {
+  it('covers plans that do collapse and plans the counts show cannot (neither side trivial)', () => {
     expect(withWildcards).toBeGreaterThan(30)
+    expect(skipped).toBeGreaterThan(30)
+  })
+
+  describe('ruleCannotFire', () => {
+    const tree = (dirs: Record<string, [objects: number, requested: number]>) => ({
+      dirs: new Map(Object.entries(dirs).map(([d, [objects, requested]]) => [d, { objects, requested }])),
+    })
+    const paths = (dir: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ kind: 'path' as const, value: `${dir}f${i}.html` }))
+
+    it('true for changes spread thin: every directory keeps most of its objects', () => {
+      const t = tree({ '/': [5, 1], '/a/': [50, 20], '/a/b/': [50, 20] })
+      expect(ruleCannotFire([...paths('/', 1), ...paths('/a/', 20), ...paths('/a/b/', 20)], t)).toBe(true)
+    })
+
+    it('false when a directory is mostly changed (or could be, counting items it does not place)', () => {
+      expect(ruleCannotFire(paths('/a/', 19), tree({ '/a/': [20, 19] }))).toBe(false)
+      // 17 of 20 changed: 3 unchanged need 27 requested paths for 90%. Items the counts do not place
+      // could all sit under /a/: 17 + 10 of them reach 27, 17 + 9 do not.
+      const t = tree({ '/a/': [20, 17] })
+      expect(ruleCannotFire(paths('/a/', 17), t)).toBe(true)
+      expect(ruleCannotFire([...paths('/a/', 17), ...paths('/gone/', 9)], t)).toBe(true)
+      expect(ruleCannotFire([...paths('/a/', 17), ...paths('/gone/', 10)], t)).toBe(false)
+    })
+
+    it('false with a wildcard among the items, or 99 items it cannot place (+ a directory URL: 100)', () => {
+      const t = tree({ '/a/': [100, 1] })
+      expect(ruleCannotFire([...paths('/a/', 1), { kind: 'wildcard', value: '/b/*' }], t)).toBe(false)
+      expect(ruleCannotFire([...paths('/a/', 1), ...paths('/x/', 98)], t)).toBe(true)
+      expect(ruleCannotFire([...paths('/a/', 1), ...paths('/x/', 99)], t)).toBe(false)
+    })
+
+    it('places directory URLs in their own directory: an index document per directory is no obstacle', () => {
+      const dirs: Record<string, [number, number]> = {}
+      const items = []
+      for (let d = 0; d < 300; d++) {
+        dirs[`/s/d${d}/`] = [50, 20]
+        items.push({ kind: 'path' as const, value: `/s/d${d}/` }, ...paths(`/s/d${d}/`, 20))
+      }
+      expect(ruleCannotFire(items, tree(dirs))).toBe(true)
+      // The same directory URLs as typed paths with a query string cannot be placed: 300 unplaced.
+      const queried = items.map((i) => (i.value.endsWith('/') ? { ...i, value: `${i.value}?v=1` } : i))
+      expect(ruleCannotFire(queried, tree(dirs))).toBe(false)
+    })
+
+    it('false when the counts place more items than there are (a broken promise)', () => {
+      expect(ruleCannotFire(paths('/a/', 1), tree({ '/a/': [100, 2] }))).toBe(false)
+    })
   })
 
   it('counts objects and requested ones per directory, skipping deleted files', () => {

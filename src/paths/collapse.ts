@@ -190,7 +190,95 @@ export function collapse(items: readonly Item[], options: CollapseOptions = {}):
       warnings: [],
     }
   }
+  // Per-directory counts can often show that nothing will collapse, without a trie of every item: for a
+  // big site whose changes are spread thin (a rebuild of all `*.html`), most of the planning time.
+  const fits = maxPaths === undefined || items.length <= maxPaths
+  if (distinct && fits && tree !== undefined && isCounts(tree) && ruleCannotFire(items, tree)) {
+    return {
+      items: items.slice(),
+      requested: items.length,
+      billed: items.length,
+      wildcards: [],
+      redundant: 0,
+      unchanged: 0,
+      rootFallback: false,
+      warnings: [],
+    }
+  }
   return new Planner(items, wildcardsInProgress, tree, distinct).plan(maxPaths)
+}
+
+/**
+ * Whether the planner would pick no directory for these (distinct) items, shown from the tree's counts
+ * and one light look at each item. Sound, not complete: true only when no item is a wildcard (its
+ * coverage would change the counts), every directory with objects under it fails the rule even if it
+ * held every item that cannot be placed (deleted files, typed paths), and those are too few for the
+ * prior to collapse a directory the tree does not list. Objects counted as requested are placed where
+ * the counts say (TreeCounts promises they are among the items), and a directory URL (`/a/`, which an
+ * index document adds) in its own directory. Then `collapse` returns the items as they are, which is
+ * what the planner would return.
+ */
+export function ruleCannotFire(items: readonly Item[], tree: TreeCounts): boolean {
+  /** Per directory: first its own objects and requested paths, then (see below) its subtree's. */
+  const sums = new Map<string, { objects: number; requested: number; unchanged: number }>()
+  const at = (dir: string): { objects: number; requested: number; unchanged: number } => {
+    let sum = sums.get(dir)
+    if (sum === undefined) sums.set(dir, (sum = { objects: 0, requested: 0, unchanged: 0 }))
+    return sum
+  }
+  let placed = 0
+  for (const [dir, counts] of tree.dirs) {
+    if (!dir.startsWith('/')) continue // the planner ignores such a directory too
+    placed += counts.requested
+    const sum = at(dir)
+    sum.objects += counts.objects
+    sum.requested += counts.requested
+    sum.unchanged += Math.max(0, counts.objects - counts.requested)
+  }
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]
+    if (item === undefined) continue
+    const kind = item.kind
+    if (kind === 'wildcard') return false
+    const value = item.value
+    // Checked by character code: this runs once per item, mostly before the JIT has optimised it.
+    if (kind === 'path' && value.charCodeAt(value.length - 1) === 47 /* '/' */) {
+      if (value.charCodeAt(0) === 47 && !value.includes('?')) {
+        placed++
+        at(value).requested++
+      }
+    }
+  }
+  const unplaced = items.length - placed
+  // A directory without objects collapses only by the prior, on paths directly in it: its own
+  // directory URL and unplaced items at most.
+  if (unplaced < 0 || 1 + unplaced >= PRIOR_MIN_DIRECT_PATHS) return false
+
+  // Longest first: a directory's key is longer than its parent's, so when a directory comes up, all
+  // below it has been added in and its totals are final. Check it, then add it to its parent.
+  const byLength: string[][] = []
+  for (const dir of sums.keys()) (byLength[dir.length] ??= []).push(dir)
+  for (let length = byLength.length - 1; length > 1; length--) {
+    for (const dir of byLength[length] ?? []) {
+      const sum = at(dir)
+      const most = sum.requested + unplaced // requested paths under the directory, at most
+      if (
+        sum.objects > 0 &&
+        most >= MIN_WILDCARD_PATHS &&
+        sum.unchanged * 100 <= (most + sum.unchanged) * MAX_UNCHANGED_PERCENT
+      ) {
+        return false
+      }
+      const parentKey = dirOf(dir.slice(0, -1))
+      if (parentKey.length <= 1) continue // `/` is never collapsed by the rule
+      if (!sums.has(parentKey)) (byLength[parentKey.length] ??= []).push(parentKey)
+      const parent = at(parentKey)
+      parent.objects += sum.objects
+      parent.requested += sum.requested
+      parent.unchanged += sum.unchanged
+    }
+  }
+  return true
 }
 
 /** An entry of the `maxPaths` phase's heap: a snapshot of a directory's live values when pushed. */
