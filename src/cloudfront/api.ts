@@ -77,7 +77,8 @@ const MAX_DISTRIBUTION_PAGES = 100
  * options), so the tunnel is https-proxy-agent's CONNECT agent, which serves http: and https: targets.
  */
 async function agentFor(endpoint: string): Promise<{ httpAgent?: Agent; httpsAgent?: Agent }> {
-  // The `lib/proxy` entry, not the package's main one: that loads undici (~100 ms), which the SDK never uses.
+  // The `lib/proxy` entry, not the package's main one: that also loads undici, which the SDK never uses
+  // (~30 ms more on a one-path run, measured with bench/spine.ts).
   const { getProxyUrl } = await import('@actions/http-client/lib/proxy')
   // undefined = no proxy for this URL (unset, NO_PROXY, or loopback)
   const proxy = getProxyUrl(new URL(endpoint))?.href
