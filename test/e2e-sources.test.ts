@@ -350,6 +350,33 @@ describe('diff from local git', () => {
     expect(run.outputs['path-count']).toBe('1')
   })
 
+  it('with the default collapse, counts the unchanged objects of a changed directory (90 % rule)', async () => {
+    // blog/ holds 12 pages; a diff of 11 leaves 1 unchanged (8 %): one wildcard. A diff of 10 leaves 2
+    // (17 %): the pages as they are. Only the tree's count of unchanged objects tells the two apart.
+    const ws = mkdtempSync(join(tmpdir(), 'cfi-diff-tree-'))
+    git(ws, 'init', '--quiet')
+    const pages = Array.from({ length: 12 }, (_, i) => `site/blog/p${i}.html`)
+    write(ws, Object.fromEntries([...pages, 'site/index.html'].map((p) => [p, 'one'])))
+    commit(ws, 'one')
+    const edit = (n: number, message: string): string => {
+      write(ws, Object.fromEntries(pages.slice(0, n).map((p) => [p, message])))
+      return commit(ws, message)
+    }
+    const base = git(ws, 'rev-parse', 'HEAD')
+    const ten = edit(10, 'ten')
+    const eleven = edit(11, 'eleven')
+    const [thin, whole] = await Promise.all([
+      step({ workspace: ws, inputs: { root: 'site', diff: `${base}..${ten}`, 'dry-run': 'true' } }),
+      step({ workspace: ws, inputs: { root: 'site', diff: `${ten}..${eleven}`, 'dry-run': 'true' } }),
+    ])
+    expectExit(thin, 0)
+    expect(JSON.parse(thin.outputs.paths ?? '[]')).toHaveLength(10)
+    expect(thin.outputs.paths).not.toContain('*')
+    expectExit(whole, 0)
+    expect(JSON.parse(whole.outputs.paths ?? '[]')).toEqual(['/blog/*'])
+    expect(whole.summary).toContain('| `/blog/*` | 11 | 1 |')
+  })
+
   it("fails naming 'diff' on an event diff: auto cannot read, suggesting BASE..HEAD", async () => {
     const run = await step({
       workspace: fullMain(),

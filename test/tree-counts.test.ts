@@ -8,8 +8,26 @@ import { filesToItems, fileUrls } from '../src/paths/url.js'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { compileFilePatterns, walkFiles } from '../src/paths/walk.js'
-import { countsTree, treeCounts } from '../src/sources/collect.js'
+import { compileFilePatterns, exactFiles, walkFiles } from '../src/paths/walk.js'
+import type { TreeCounts } from '../src/paths/collapse.js'
+import { countsTree } from '../src/sources/collect.js'
+
+/**
+ * The reference: the tree as counts straight from the full listing `all` and the requested files (which
+ * may include deleted ones, not objects): per directory, its objects and how many are requested.
+ */
+function treeCounts(all: readonly string[], requested: readonly string[], prefix: string): TreeCounts {
+  const wanted = new Set(requested)
+  const byRel = new Map<string, { objects: number; selected: number }>()
+  for (const rel of all) {
+    const dir = rel.slice(0, rel.lastIndexOf('/') + 1)
+    let counts = byRel.get(dir)
+    if (counts === undefined) byRel.set(dir, (counts = { objects: 0, selected: 0 }))
+    counts.objects++
+    if (wanted.has(rel)) counts.selected++
+  }
+  return countsTree(byRel, prefix)
+}
 
 /** A small deterministic PRNG (mulberry32), so a failure names its seed. */
 function rng(seed: number): () => number {
@@ -147,6 +165,15 @@ describe('collapse with tree counts', () => {
           const counted = walkFiles(root, matcher, { counts: true })
           expect(counted.files).toEqual(listed.files)
           expect(countsTree(counted.dirCounts, '/x')).toEqual(treeCounts(listed.all, listed.files, '/x'))
+        }
+        // A diff's files (some deleted, so not objects), counted by a walk that selects exactly them.
+        const all = walkFiles(root, compileFilePatterns(['**']), { all: true }).all
+        for (const share of [0, 0.02, 0.3, 1]) {
+          const requested = all.filter(() => r() < share)
+          requested.push('gone.html', 'a/b/gone.html', 'no/such/dir/x.html')
+          const exact = walkFiles(root, exactFiles(requested), { counts: true })
+          expect(exact.files).toEqual(all.filter((f) => requested.includes(f)))
+          expect(countsTree(exact.dirCounts, '/')).toEqual(treeCounts(all, requested, '/'))
         }
       } finally {
         rmSync(root, { recursive: true, force: true })

@@ -218,6 +218,33 @@ function compileCovers(rows: readonly (readonly ParseReturnFiltered[])[]): (relD
   }
 }
 
+/**
+ * A matcher that selects exactly the files listed (paths relative to root, as a diff names them). For a
+ * walk that counts objects (`{ counts: true }`): it says which are requested, and since only the
+ * directories that hold a listed file may match, the walk looks at file names there alone and merely
+ * counts the rest.
+ */
+export function exactFiles(relPaths: Iterable<string>): FileMatcher {
+  const files = new Set(relPaths)
+  /** Every directory holding a listed file, at any depth, without a trailing `/`. */
+  const dirs = new Set<string>()
+  for (const p of files) {
+    for (let cut = p.lastIndexOf('/'); cut > 0; cut = p.lastIndexOf('/', cut - 1)) {
+      const dir = p.slice(0, cut)
+      if (dirs.has(dir)) break // its ancestors are in too
+      dirs.add(dir)
+    }
+  }
+  const matches = (p: string): boolean => files.has(p)
+  return {
+    patterns: [],
+    matches,
+    mayMatchUnder: (relDir) => dirs.has(relDir),
+    tracker: () => ({ matches, unmatchedPatterns: () => [] }),
+    select: (relPaths) => ({ files: [...relPaths].filter(matches), unmatchedPatterns: [] }),
+  }
+}
+
 /** True for a path inside a `.git` directory, or a `.git` file (a submodule's link to its repository). */
 function isGitPath(p: string): boolean {
   if (!p.includes('.git')) return false

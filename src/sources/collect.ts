@@ -13,6 +13,7 @@ import type { TreeCounts } from '../paths/collapse.js'
 import { fileRunsToItems, filesToItems, fileUrls, normalizePrefix } from '../paths/url.js'
 import {
   compileFilePatterns,
+  exactFiles,
   rootDirectory,
   walkFiles,
   type FileMatcher,
@@ -66,12 +67,12 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
   // The tree is known when the site's files are what the sources select (files, diff) or root is explicit.
   const wantTree =
     inputs.collapse === 'auto' && (inputs.files.length > 0 || inputs.diff !== '' || inputs.rootGiven)
-  /** Relative paths of the files a diff requested, for tree counts. */
-  let requestedFiles: string[] = []
-  // When every requested item comes from the walk's own selection (files, no diff), the tree is what the
-  // walk counts per directory; otherwise (typed paths, a diff's list, a sync-log) it is every file's URL.
+  /** The files a diff requested (relative to root), when it listed them. */
+  let diffFiles: string[] | undefined
+  // When every requested item is a file under root (files, diff), the tree is what a walk counts per
+  // directory: its objects, and how many of them are requested. Otherwise (typed paths or a sync-log
+  // too) it is every file's URL.
   const onlyWalked = inputs.items.length === 0 && inputs.syncLog === undefined
-  const countTree = wantTree && onlyWalked && inputs.diff === ''
   type Walked = {
     readonly files: string[]
     runs: FileRun[]
@@ -83,11 +84,11 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
     if (walked !== undefined) return walked
     const m = matcher ?? compileFilePatterns([])
     const shownAs = inputs.root
-    const result: Walked & { unmatchedPatterns: string[]; skipped: string[] } = countTree
-      ? walkFiles(inputs.rootAbs, m, { counts: true, shownAs })
-      : wantTree
-        ? walkFiles(inputs.rootAbs, m, { all: true, shownAs })
-        : walkFiles(inputs.rootAbs, m, { shownAs })
+    const result: Walked & { unmatchedPatterns: string[]; skipped: string[] } = !wantTree
+      ? walkFiles(inputs.rootAbs, m, { shownAs })
+      : onlyWalked
+        ? walkFiles(inputs.rootAbs, m, { counts: true, shownAs })
+        : walkFiles(inputs.rootAbs, m, { all: true, shownAs })
     if (inputs.diff === '') {
       for (const p of result.unmatchedPatterns)
         log.warning(`files: pattern ${quote(p)} matched no file under ${quote(inputs.root)}`)
@@ -117,11 +118,9 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
       if (selected.length === 0)
         sources.empty.push(`no file under ${quote(inputs.root)} changed in ${changed.range}`)
       sources.shared = sources.shared.concat(toItems('diff', selected))
-      requestedFiles = selected
+      diffFiles = selected
     } else if (changed.kind === 'every-file') {
-      const walked = walk()
-      requestedFiles = walked.files
-      sources.shared = sources.shared.concat(toItems('files', walked))
+      sources.shared = sources.shared.concat(toItems('files', walk()))
     } else {
       // The changed files are unknown (GitHub's list was cut): never invalidate less than what changed.
       sources.shared.push({ kind: 'wildcard', value: `${inputs.prefix}*` })
@@ -131,8 +130,6 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
     const count = runs.reduce((n, run) => n + run.names.length, 0)
     log.info(`files: ${count} file(s) under ${quote(inputs.root)} selected`)
     if (count === 0) sources.empty.push(`no file under ${quote(inputs.root)} matches 'files'`)
-    // No paths relative to root are built: with files alone the tree is the walk's per-directory counts,
-    // and with other sources too it is every file's URL; neither needs them (requestedFiles is for diff).
     sources.shared = sources.shared.concat(toItems('files', { runs }))
   }
 
@@ -147,15 +144,18 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
 
   if (wantTree) {
     try {
-      const { all = [], dirCounts } = walk()
-      // Per-directory counts say all the planner needs when the walk made every request, for far less
-      // than 100,000 URLs; otherwise the planner gets every URL (distinct files: no Set needed).
-      sources.tree =
-        dirCounts !== undefined
-          ? countsTree(dirCounts, inputs.prefix)
-          : onlyWalked
-            ? treeCounts(all, requestedFiles, inputs.prefix)
-            : fileUrls(all, inputs.prefix)
+      // Per-directory counts say all the planner needs when every request is a file under root, for far
+      // less than 100,000 URLs; otherwise the planner gets every URL (distinct files: no Set needed). A
+      // diff's files are counted by a walk that selects exactly them, which looks at file names only in
+      // the few directories that hold one (a diff's tree then costs about a bare walk).
+      if (diffFiles !== undefined && onlyWalked) {
+        const exact = walkFiles(inputs.rootAbs, exactFiles(diffFiles), { counts: true, shownAs: inputs.root })
+        sources.tree = countsTree(exact.dirCounts, inputs.prefix)
+      } else {
+        const { all = [], dirCounts } = walk()
+        sources.tree =
+          dirCounts !== undefined ? countsTree(dirCounts, inputs.prefix) : fileUrls(all, inputs.prefix)
+      }
     } catch (e) {
       // The tree only refines the collapse; without it the planner's conservative prior applies.
       if (!(e instanceof InputError) || inputs.files.length > 0 || inputs.rootGiven) throw e
@@ -219,37 +219,6 @@ function decodeLog(bytes: Buffer): string {
 }
 
 /**
- * The site's tree as the collapse planner's per-directory counts: for each directory URL, its objects
- * and how many of them are requested. `all` and `requested` are relative paths; `requested` may hold
- * files that no longer exist (a diff's deletions), which are not objects and so are not counted.
- */
-export function treeCounts(all: readonly string[], requested: readonly string[], prefix: string): TreeCounts {
-  // The walk lists `all` sorted by UTF-16 code unit (directories are read as `name/`, which gives the
-  // same order as sorting whole paths), so a sorted `requested` is matched in one merge, no hashing.
-  const wanted = isSorted(requested) ? requested : [...requested].sort()
-  const byRel = new Map<string, { objects: number; selected: number }>()
-  let lastDir = ''
-  let last: { objects: number; selected: number } | undefined
-  let j = 0
-  for (const rel of all) {
-    const cut = rel.lastIndexOf('/') + 1
-    // Files of one directory mostly come together: reuse the previous entry when the directory repeats.
-    if (last === undefined || cut !== lastDir.length || !rel.startsWith(lastDir)) {
-      lastDir = rel.slice(0, cut)
-      last = byRel.get(lastDir)
-      if (last === undefined) byRel.set(lastDir, (last = { objects: 0, selected: 0 }))
-    }
-    last.objects++
-    while (j < wanted.length && (wanted[j] ?? '') < rel) j++
-    if (wanted[j] === rel) {
-      last.selected++
-      j++
-    }
-  }
-  return countsTree(byRel, prefix)
-}
-
-/**
  * Per-directory counts (relative directories, as `walkFiles(..., { counts: true })` gives them) as the
  * planner's tree: each directory becomes its URL, its selected files the requested objects.
  */
@@ -263,9 +232,4 @@ export function countsTree(
     dirs.set(base + encodePath(rel, true), { objects: c.objects, requested: c.selected })
   }
   return { dirs }
-}
-
-function isSorted(xs: readonly string[]): boolean {
-  for (let i = 1; i < xs.length; i++) if ((xs[i - 1] ?? '') > (xs[i] ?? '')) return false
-  return true
 }
