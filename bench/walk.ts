@@ -4,14 +4,17 @@
  * Builds a 100,000-file site in a temp directory, then times whole processes under this same Node:
  * - the bare walk: a plain `readdirSync(dir, { withFileTypes: true })` loop, the fastest walk on Node;
  * - compileFilePatterns + walkFiles + fileRunsToItems for `**\/*.html` and for `**\/*.css`, bundled into one
- *   file first (as the action ships), so module loading costs what it will cost in the action.
+ *   file first (as the action ships), so module loading costs what it will cost in the action;
+ * - the action's own bundle in dry runs, as the runner starts it: those `files` patterns, and a push's
+ *   `diff` of 80 files that local git answers (the tree is a git repository), each with `collapse: auto`
+ *   (the default, which counts the whole tree) and `off`.
  * Whole processes, because that is what a user waits for: Node's start-up is in both columns.
  * Figures are printed, never asserted (the machine is shared).
  *
  * Run: node_modules/.bin/node --import tsx bench/walk.ts [files=100000] [runs=5]
  */
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -183,6 +186,11 @@ async function main(): Promise<void> {
     let t = performance.now()
     makeSiteTree(root, count)
     console.log(`tree: ${count} files in ${base} (${((performance.now() - t) / 1000).toFixed(1)} s to write)`)
+    t = performance.now()
+    commitTwice(base, root)
+    console.log(
+      `committed, then 80 of its files edited and committed (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+    )
     const bare = join(base, 'bare.mjs')
     const plan = join(base, 'plan.mjs')
     writeFileSync(bare, BARE_WALK)
@@ -201,10 +209,13 @@ async function main(): Promise<void> {
         { label: "'**/*.css' + tree (all)", argv: [node, plan, root, '**/*.css', 'all'] },
         // The whole action, as the runner starts it: dist/index.js dry run (no AWS call), default collapse
         // (which walks the whole tree to count unchanged objects) and collapse off.
-        actionDryRun('action dry run **/*.html', root, '**/*.html', 'auto', base),
-        actionDryRun('  same, collapse: off', root, '**/*.html', 'off', base),
-        actionDryRun('action dry run **/*.css', root, '**/*.css', 'auto', base),
-        actionDryRun('  same, collapse: off', root, '**/*.css', 'off', base),
+        actionDryRun('action dry run **/*.html', root, { files: '**/*.html' }, base),
+        actionDryRun('  same, collapse: off', root, { files: '**/*.html', collapse: 'off' }, base),
+        actionDryRun('action dry run **/*.css', root, { files: '**/*.css' }, base),
+        actionDryRun('  same, collapse: off', root, { files: '**/*.css', collapse: 'off' }, base),
+        // A push's diff (the last commit: 80 files), which local git answers; the tree is still counted.
+        actionDryRun('action dry run diff', root, { diff: 'HEAD~1..HEAD' }, base),
+        actionDryRun('  same, collapse: off', root, { diff: 'HEAD~1..HEAD', collapse: 'off' }, base),
         {
           label: 'node start-up alone',
           argv: [node, '-e', `${CPU_MS}; console.log(JSON.stringify({ cpuMs }))`],
@@ -244,8 +255,40 @@ async function main(): Promise<void> {
   }
 }
 
-/** The action's bundle in a dry run over `root` with one `files` pattern, as the runner would start it. */
-function actionDryRun(label: string, root: string, pattern: string, collapse: string, dir: string): Command {
+/**
+ * Make `dir` a git repository holding the tree under `root`, then edit 80 files (50 pages' index.html
+ * and 30 scripts, spread over the sections) in a second commit: what a push's diff looks like.
+ */
+function commitTwice(dir: string, root: string): void {
+  const git = (...args: string[]): void => {
+    execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+      cwd: dir,
+      stdio: 'ignore',
+    })
+  }
+  git('init', '--quiet')
+  git('add', 'site')
+  git('commit', '--quiet', '--message', 'site')
+  const edited = walkTree(root)
+    .filter((f) => f.endsWith('/index.html'))
+    .filter((_, i) => i % 40 === 0)
+  const scripts = walkTree(root)
+    .filter((f) => f.endsWith('.js'))
+    .filter((_, i) => i % 600 === 0)
+  for (const file of [...edited.slice(0, 50), ...scripts.slice(0, 30)]) appendFileSync(file, 'edited\n')
+  git('commit', '--quiet', '--all', '--message', 'edit 80 files')
+}
+
+/** Every file under `dir`, sorted. */
+function walkTree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort()
+}
+
+/** The action's bundle in a dry run over `root` with these inputs, as the runner would start it. */
+function actionDryRun(label: string, root: string, inputs: Record<string, string>, dir: string): Command {
   writeFileSync(join(dir, 'output'), '') // the runner creates these files before the step starts
   writeFileSync(join(dir, 'summary'), '')
   return {
@@ -263,9 +306,10 @@ function actionDryRun(label: string, root: string, pattern: string, collapse: st
       GITHUB_STEP_SUMMARY: join(dir, 'summary'),
       'INPUT_DISTRIBUTION-ID': 'E2EXAMPLE0000',
       INPUT_ROOT: root,
-      INPUT_FILES: pattern,
       'INPUT_DRY-RUN': 'true',
-      INPUT_COLLAPSE: collapse,
+      ...Object.fromEntries(
+        Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+      ),
     },
   }
 }
