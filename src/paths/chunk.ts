@@ -28,14 +28,9 @@ export function quotaUse(items: readonly Item[]): QuotaUse {
 export function chunkItems(items: readonly Item[], batchSize: number): Item[][] {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size ${batchSize}`)
   const batches: Item[][] = []
-  // Usually there is no wildcard at all: then batches are plain slices (no copy of 100,000 items first).
-  if (!items.some((item) => item.kind === 'wildcard')) {
-    for (let i = 0; i < items.length; i += batchSize) batches.push(items.slice(i, i + batchSize))
-    return batches
-  }
-  const wildcards: Item[] = []
-  const others: Item[] = []
-  for (const item of items) (item.kind === 'wildcard' ? wildcards : others).push(item)
+  const wildcards = items.filter((item) => item.kind === 'wildcard')
+  // Usually there is no wildcard at all: then the others are the items, no copy of 100,000 of them.
+  const others = wildcards.length === 0 ? items : items.filter((item) => item.kind !== 'wildcard')
   // Wildcards first, at most 15 a batch; then the rest fill batches of `batchSize` by slicing.
   let current: Item[] = []
   for (const item of wildcards) {

@@ -179,33 +179,38 @@ export function collapse(items: readonly Item[], options: CollapseOptions = {}):
   if (!Number.isInteger(wildcardsInProgress) || wildcardsInProgress < 0) {
     throw new RangeError(`wildcardsInProgress must be a whole number >= 0, got ${wildcardsInProgress}`)
   }
-  if (mode === 'off') {
-    return {
-      items: [...items],
-      requested: items.length,
-      billed: items.length,
-      wildcards: [],
-      redundant: 0,
-      rootFallback: false,
-      warnings: [],
-    }
-  }
+  if (mode === 'off') return asRequested(items, false)
   // Per-directory counts can often show that nothing will collapse, without a trie of every item: for a
   // big site whose changes are spread thin (a rebuild of all `*.html`), most of the planning time.
   const fits = maxPaths === undefined || items.length <= maxPaths
   if (distinct && fits && tree !== undefined && isCounts(tree) && ruleCannotFire(items, tree)) {
-    return {
-      items: items.slice(),
-      requested: items.length,
-      billed: items.length,
-      wildcards: [],
-      redundant: 0,
-      unchanged: 0,
-      rootFallback: false,
-      warnings: [],
-    }
+    return asRequested(items, true)
   }
   return new Planner(items, wildcardsInProgress, tree, distinct).plan(maxPaths)
+}
+
+/** The plan that submits the items as they are (`unchanged` is 0 when a tree was given, else absent). */
+function asRequested(items: readonly Item[], withTree: boolean): CollapseResult {
+  const result: CollapseResult = {
+    items: items.slice(),
+    requested: items.length,
+    billed: items.length,
+    wildcards: [],
+    redundant: 0,
+    rootFallback: false,
+    warnings: [],
+  }
+  if (withTree) result.unchanged = 0
+  return result
+}
+
+/**
+ * The rule for a directory with objects under it (see the module comment): it replaces at least
+ * MIN_WILDCARD_PATHS billed `items`, and at most MAX_UNCHANGED_PERCENT of its requested `paths` plus
+ * `unchanged` objects are unchanged.
+ */
+function ruleCollapses(items: number, paths: number, unchanged: number): boolean {
+  return items >= MIN_WILDCARD_PATHS && unchanged * 100 <= (paths + unchanged) * MAX_UNCHANGED_PERCENT
 }
 
 /**
@@ -262,13 +267,7 @@ export function ruleCannotFire(items: readonly Item[], tree: TreeCounts): boolea
     for (const dir of byLength[length] ?? []) {
       const sum = at(dir)
       const most = sum.requested + unplaced // requested paths under the directory, at most
-      if (
-        sum.objects > 0 &&
-        most >= MIN_WILDCARD_PATHS &&
-        sum.unchanged * 100 <= (most + sum.unchanged) * MAX_UNCHANGED_PERCENT
-      ) {
-        return false
-      }
+      if (sum.objects > 0 && ruleCollapses(most, most, sum.unchanged)) return false
       const parentKey = dirOf(dir.slice(0, -1))
       if (parentKey.length <= 1) continue // `/` is never collapsed by the rule
       if (!sums.has(parentKey)) (byLength[parentKey.length] ??= []).push(parentKey)
@@ -551,8 +550,7 @@ class Planner {
   /** Phase 1 on `dir`'s subtree: push the directories the rule picks; true when `dir` itself is picked. */
   private pick(dir: Dir, picked: Dir[]): boolean {
     if (this.hasTree && dir.tree > 0) {
-      const share = dir.baseUnchanged * 100 <= (dir.paths + dir.baseUnchanged) * MAX_UNCHANGED_PERCENT
-      if (dir !== this.root && dir.items >= MIN_WILDCARD_PATHS && share) {
+      if (dir !== this.root && ruleCollapses(dir.items, dir.paths, dir.baseUnchanged)) {
         picked.push(dir)
         return true
       }
@@ -689,9 +687,9 @@ class Planner {
     let unchanged = 0
     // Often nothing collapses and nothing repeats (a partial change): the plan is then the request as is.
     const anyChosen = this.order.some((d) => d.chosen)
-    const asRequested = !anyChosen && this.redundant === 0
-    const items: Item[] = asRequested ? this.input.slice() : []
-    if (!asRequested) {
+    const keepAll = !anyChosen && this.redundant === 0
+    const items: Item[] = keepAll ? this.input.slice() : []
+    if (!keepAll) {
       const emitted = new Set<Dir>()
       const input = this.input
       for (let i = 0; i < input.length; i++) {

@@ -54,30 +54,16 @@ export function fileUrlItems(relPath: string, options: UrlOptions): Item[] {
 
 /**
  * {@link fileUrlItems} for many files at once, duplicates dropped (first kept), in the order given, each
- * directory URL right after its index document. Made for a walk's whole output: the prefix is prepared
- * once, a directory's part of the URL is encoded once for the run of its files (a walk lists a
- * directory's files together), and a sorted list is known free of repeats without hashing each path.
+ * directory URL right after its index document. The files are taken as runs of one directory (see
+ * {@link fileRunsToItems}), so a directory is encoded once for the files that follow each other in it.
  */
 export function filesToItems(relPaths: Iterable<string>, options: UrlOptions): Item[] {
-  const encoder = new PathEncoder(normalizePrefix(options.prefix))
-  const index = options.indexDocument
-  const slashIndex = `/${index}`
   const paths = Array.isArray(relPaths) ? (relPaths as readonly string[]) : [...relPaths]
   // Distinct files have distinct URLs (literal encoding is one-to-one), a directory URL ends in `/` and a
   // file URL does not, and a wildcard ends in `*`, which no other URL holds. So duplicates can only come
-  // from a file listed twice or from wildcards. A walk's sorted output has no repeated file, which one
-  // comparison per file proves; only other lists pay for hashing every path in a Set.
-  const seenFiles = isStrictlySorted(paths) ? undefined : new Set<string>()
-  const out = new ItemList()
-  for (const rel of paths) {
-    if (seenFiles !== undefined) {
-      if (seenFiles.has(rel)) continue
-      seenFiles.add(rel)
-    }
-    out.add(encoder.url(rel), rel)
-    if (index !== '' && (rel === index || rel.endsWith(slashIndex))) out.add(encoder.dirUrl, rel)
-  }
-  return out.items
+  // from a file listed twice or from wildcards (fileRunsToItems drops those). A sorted list has no
+  // repeated file, which one comparison per file proves; only other lists pay for hashing every path.
+  return fileRunsToItems(runsOf(isStrictlySorted(paths) ? paths : [...new Set(paths)]), options)
 }
 
 /**
@@ -90,15 +76,26 @@ export function fileRunsToItems(runs: readonly FileRun[], options: UrlOptions): 
   const index = options.indexDocument
   const out = new ItemList()
   for (const { dir, names } of runs) {
-    const dirUrl = [prefix, encodePath(dir, true)].join('')
+    const dirUrl = directoryUrl(prefix, dir)
     for (let i = 0; i < names.length; i++) {
       const name = names[i] ?? ''
-      // join, not `+`: see PathEncoder.url.
+      // join, not `+`: see directoryUrl.
       out.add([dirUrl, encodePath(name, true)].join(''), dir, name)
       if (name === index && index !== '') out.add(dirUrl, dir, name)
     }
   }
   return out.items
+}
+
+/**
+ * The URL of a directory (relative to root: '' or ending in `/`) under a prefix from
+ * {@link normalizePrefix}. Literal encoding works character by character, so a directory's URL joined
+ * with an encoded file name is the encoded path of the file. `join`, not `+`: `+` makes a rope, which
+ * the first reader (a comparison, a hash, the log) copies flat, and both then live on as garbage to
+ * collect; `join` writes the flat string at once.
+ */
+export function directoryUrl(prefix: string, dir: string): string {
+  return [prefix, encodePath(dir, true)].join('')
 }
 
 /** Items in the making: plain paths as they come, the rare path with a `*` or over the limit checked. */
@@ -128,43 +125,30 @@ class ItemList {
  * carries, since these are objects to count, not paths to send. Order kept; no length check.
  */
 export function fileUrls(relPaths: Iterable<string>, prefix: string): string[] {
-  const encoder = new PathEncoder(normalizePrefix(prefix))
+  const base = normalizePrefix(prefix)
   const urls: string[] = []
-  for (const rel of relPaths) urls.push(encoder.url(rel))
+  for (const { dir, names } of runsOf(
+    Array.isArray(relPaths) ? (relPaths as readonly string[]) : [...relPaths],
+  )) {
+    const dirUrl = directoryUrl(base, dir)
+    for (const name of names) urls.push([dirUrl, encodePath(name, true)].join(''))
+  }
   return urls
 }
 
-/**
- * Encodes file paths one after another. Literal encoding works character by character, so encoding a
- * directory and a name apart and joining them gives the same string as encoding the whole path. A
- * directory is encoded once for the run of its files (a walk lists them together); when it needed no
- * encoding (the usual case) a file's path is encoded whole, which costs one scan and no slicing.
- */
-class PathEncoder {
-  #dir: string | undefined
-  #dirIsPlain = true
-  /** The URL of the directory of the last path given to {@link url}, ending in `/`. */
-  dirUrl = ''
-
-  constructor(readonly prefix: string) {}
-
-  /** `prefix` + the encoded path. */
-  url(rel: string): string {
-    const slash = rel.lastIndexOf('/')
-    const dir = this.#dir
-    if (dir === undefined || dir.length !== slash + 1 || !rel.startsWith(dir)) {
-      const next = rel.slice(0, slash + 1) // '' at the root, else 'a/b/'
-      const encoded = encodePath(next, true)
-      this.#dir = next
-      this.#dirIsPlain = encoded === next
-      this.dirUrl = this.prefix + encoded
+/** Paths relative to root as runs: paths that follow each other in one directory share a run. */
+function runsOf(relPaths: readonly string[]): FileRun[] {
+  const runs: FileRun[] = []
+  let run: FileRun | undefined
+  for (const rel of relPaths) {
+    const cut = rel.lastIndexOf('/') + 1
+    if (run === undefined || run.dir.length !== cut || !rel.startsWith(run.dir)) {
+      run = { dir: rel.slice(0, cut), names: [] }
+      runs.push(run)
     }
-    // join, not `+`: `+` makes a rope, which the first reader (a comparison, the log) copies flat, and both
-    // then live on as garbage to collect; join writes the flat string at once (see walkFiles).
-    return this.#dirIsPlain
-      ? [this.prefix, encodePath(rel, true)].join('')
-      : [this.dirUrl, encodePath(rel.slice(slash + 1), true)].join('')
+    run.names.push(rel.slice(cut))
   }
+  return runs
 }
 
 function isStrictlySorted(xs: readonly string[]): boolean {

@@ -8,9 +8,8 @@ import type { Inputs } from '../inputs.js'
 import type { Item } from '../paths/encode.js'
 import { InputError, quote } from '../errors.js'
 import { dedupeItems, PathError } from '../paths/encode.js'
-import { encodePath } from '../paths/encode.js'
 import type { TreeCounts } from '../paths/collapse.js'
-import { fileRunsToItems, filesToItems, fileUrls, normalizePrefix } from '../paths/url.js'
+import { directoryUrl, fileRunsToItems, filesToItems, fileUrls, normalizePrefix } from '../paths/url.js'
 import {
   compileFilePatterns,
   exactFiles,
@@ -229,7 +228,7 @@ export function countsTree(
   const base = normalizePrefix(prefix)
   const dirs = new Map<string, { objects: number; requested: number }>()
   for (const [rel, c] of dirCounts) {
-    dirs.set(base + encodePath(rel, true), { objects: c.objects, requested: c.selected })
+    dirs.set(directoryUrl(base, rel), { objects: c.objects, requested: c.selected })
   }
   return { dirs }
 }
