@@ -8,6 +8,7 @@
  */
 import { errorMessage, InputError } from './errors.js'
 import type { Io } from './io.js'
+import { jsonLogSafe, logSafe } from './log-safe.js'
 import { execute } from './pipeline.js'
 import { VERSION } from './version.js'
 
@@ -132,7 +133,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   try {
     args = parseArgs(argv)
   } catch (e) {
-    process.stderr.write(`cloudfront-invalidate: ${errorMessage(e)}\n`)
+    process.stderr.write(`cloudfront-invalidate: ${logSafe(errorMessage(e))}\n`)
     return 2
   }
   if (args.help || argv.length === 0) {
@@ -146,9 +147,11 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const outputs = new Map<string, string>()
   const verbose = args.verbose || env.ACTIONS_STEP_DEBUG === 'true'
   const progress = progressLine(process.stderr)
+  // Every message passes logSafe (log-safe.ts): a CLI run in a workflow is read by the runner too, on
+  // stdout and stderr alike, and messages carry file names and tags a pull request chose.
   const err = (m: string): void => {
     progress.clear()
-    process.stderr.write(`${m}\n`)
+    process.stderr.write(`${logSafe(m)}\n`)
   }
   // Inside a group (a long listing such as the plan's paths) a terminal shows the first lines only.
   let groupLines: number | undefined
@@ -159,7 +162,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
       err(groupLines === undefined ? m : `  ${m}`)
     },
     warning: (m) => err(`warning: ${m}`),
-    notice: (m) => !args.json && process.stdout.write(`${m}\n`),
+    notice: (m) => !args.json && process.stdout.write(`${logSafe(m)}\n`),
     group: async (title, fn) => {
       err(title)
       groupLines = 0
@@ -171,7 +174,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
         groupLines = undefined
       }
     },
-    progress: (m) => progress.show(m),
+    progress: (m) => progress.show(logSafe(m)),
     setOutput: (name, value) => void outputs.set(name, value),
     summary: () => Promise.resolve(),
   }
@@ -190,9 +193,9 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   if (args.json) {
     const parsed: Record<string, unknown> = {}
     for (const [k, v] of outputs) parsed[k] = /^[[{]/.test(v) ? (JSON.parse(v) as unknown) : v
-    process.stdout.write(`${JSON.stringify(parsed, null, 2)}\n`)
+    process.stdout.write(`${jsonLogSafe(JSON.stringify(parsed, null, 2))}\n`)
   } else if (outputs.size > 0) {
-    process.stdout.write(resultTable(outputs))
+    process.stdout.write(logSafe(resultTable(outputs)))
   }
   return code
 }

@@ -26,8 +26,16 @@ export function errorMessage(e: unknown): string {
   }
 }
 
-/** Quote a user-supplied value in an error line, cut so a 100 KB input does not flood the log. */
+/**
+ * Quote a user-supplied value in an error line, cut so a 100 KB input does not flood the log. Escaped as
+ * JSON escapes it (`\n`, `\r`, `\u0000`), and also the characters JSON leaves raw that a reader
+ * could not see or tell apart: C1 controls, U+2028/U+2029 and U+FFFD (the mark of bytes that were not
+ * UTF-8) as `\uXXXX`.
+ */
 export function quote(value: string, max = 80): string {
   const shown = value.length > max ? `${value.slice(0, max)}… (${value.length} chars)` : value
-  return JSON.stringify(shown)
+  return JSON.stringify(shown).replace(
+    /[\x80-\x9f\u2028\u2029\ufffd]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+  )
 }

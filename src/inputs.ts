@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE } from './constants.js'
 import { parseDuration } from './duration.js'
 import { InputError, quote } from './errors.js'
-import { normalizeItem, PathError, type Item } from './paths/encode.js'
+import { itemKey, normalizeItem, PathError, type Item } from './paths/encode.js'
 import { normalizeOriginPath } from './paths/origin-path.js'
 import { normalizePrefix } from './paths/url.js'
 import { parseRangeInput } from './sources/event.js'
@@ -306,8 +306,8 @@ function addItems(items: Item[], seen: Set<string>, lines: readonly string[], in
       const where = input === 'paths-file' ? `line ${index + 1}: ` : ''
       throw new InputError(input, `${where}${e.message}`)
     }
-    if (item !== undefined && !seen.has(item.value)) {
-      seen.add(item.value)
+    if (item !== undefined && !seen.has(itemKey(item))) {
+      seen.add(itemKey(item))
       items.push(item)
     }
   })

@@ -17,6 +17,7 @@ import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actio
 import { summary } from '../node_modules/@actions/core/lib/summary.js'
 import { errorMessage } from './errors.js'
 import type { Io } from './io.js'
+import { logSafe } from './log-safe.js'
 import { execute, type Deps } from './pipeline.js'
 
 /** `core.getInput(name)`: the trimmed value of `INPUT_<NAME>` ('' when unset). */
@@ -24,14 +25,19 @@ export function getInput(name: string): string {
   return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
 }
 
-/** The runner's side of {@link Io}, each method as @actions/core implements it. */
+/**
+ * The runner's side of {@link Io}, each method as @actions/core implements it, for the message made
+ * log-safe first (log-safe.ts): the runner reads this output for workflow commands, and a message may
+ * carry file names or tags a pull request chose. @actions/core escapes %, CR and LF in a command's
+ * message, but not `##[`, and `info` not at all.
+ */
 export const io: Io = {
-  debug: (m) => issueCommand('debug', {}, m),
-  info: (m) => process.stdout.write(m + EOL),
-  warning: (m) => issueCommand('warning', {}, m),
-  notice: (m) => issueCommand('notice', {}, m),
+  debug: (m) => issueCommand('debug', {}, logSafe(m)),
+  info: (m) => process.stdout.write(logSafe(m) + EOL),
+  warning: (m) => issueCommand('warning', {}, logSafe(m)),
+  notice: (m) => issueCommand('notice', {}, logSafe(m)),
   group: async (title, fn) => {
-    issue('group', title)
+    issue('group', logSafe(title))
     try {
       return await fn()
     } finally {
@@ -61,7 +67,7 @@ export const io: Io = {
 /** `core.setFailed`: an error annotation, and exit code 1 once the step ends. */
 export function setFailed(message: string): void {
   process.exitCode = 1
-  issueCommand('error', {}, message)
+  issueCommand('error', {}, logSafe(message))
 }
 
 /** Run the action. Never throws: a failure is reported with setFailed (one line; the stack only as debug). */

@@ -11,7 +11,7 @@ import type { Io } from './io.js'
 import { PathError, type Item } from './paths/encode.js'
 import { originPathFor, unservedBuckets, type OriginsView } from './paths/origin-path.js'
 import { bucketsIn, outsideWarning, relativePaths, unservedWarning } from './paths/sync-log.js'
-import { filesToItems } from './paths/url.js'
+import { fileNotesWarnings, filesToItems, newFileNotes } from './paths/url.js'
 import type { Sources } from './sources/collect.js'
 import { parseTarget, resolveAlias, type DistributionAliases } from './targets.js'
 
@@ -78,12 +78,15 @@ export async function syncItemsByOrigin(
     const rel = relativePaths(changes, (b) => originPathFor(b, view)?.originPath)
     if (rel.outside.length > 0) io.warning(`${id}: ${outsideWarning(rel.outside)}`)
     io.info(`${id}: sync-log gives ${rel.paths.length} path(s) under its origin`)
+    const notes = newFileNotes()
     try {
-      out.set(id, filesToItems(rel.paths, { prefix: inputs.prefix, indexDocument: inputs.indexDocument }))
+      const url = { prefix: inputs.prefix, indexDocument: inputs.indexDocument }
+      out.set(id, filesToItems(rel.paths, url, notes))
     } catch (e) {
       if (e instanceof PathError) throw new InputError('sync-log', e.message)
       throw e
     }
+    for (const w of fileNotesWarnings('sync-log', notes)) io.warning(`${id}: ${w}`)
   }
   if ([...out.values()].every((items) => items.length === 0)) {
     sources.empty.push('no sync-log object lies in a bucket and origin path that the distributions serve')

@@ -119,7 +119,7 @@ describe('cache tags', () => {
     const r = await run({ 'distribution-id': SITE, paths: '#product-42' })
     expect(r.code).toBe(1)
     expect(errors(r)[0]).toMatch(
-      /^E1SITE0000001: CloudFront rejected a batch holding 1 cache tag\(s\).*no cache tag configuration/,
+      /^E1SITE0000001: CloudFront rejected a batch holding 1 cache tag\(s\): "#product-42"\. Check that this distribution has a cache tag configuration/,
     )
   })
 })

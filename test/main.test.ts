@@ -8,10 +8,23 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { logSafe } from '../src/log-safe.js'
 import { getInput, io, setFailed } from '../src/main.js'
 
-/** Messages that need escaping in a workflow command: `%`, CR, LF, and `::` / `,` in properties. */
-const MESSAGES = ['plain', '100% done', 'two\nlines\r\nand CR', '::error::not a command', 'a, b: c', '']
+/**
+ * Messages that need escaping in a workflow command (`%`, CR, LF, and `::` / `,` in properties), and
+ * ones log-safe.ts changes first (a CR, `::` at a line start, `##[`).
+ */
+const MESSAGES = [
+  'plain',
+  '100% done',
+  'two\nlines\r\nand CR',
+  '::error::not a command',
+  'a, b: c',
+  '',
+  'x##[add-mask]y',
+  'a\n  ::warning::b',
+]
 
 let dir: string
 let written: string[]
@@ -40,13 +53,28 @@ function stdout(fn: () => void): string {
   return written.join('')
 }
 
-describe('main.ts writes what @actions/core writes', () => {
+describe('main.ts writes what @actions/core writes for the log-safe message', () => {
   it.each(MESSAGES)('debug, info, warning, notice: %j', (m) => {
-    expect(stdout(() => io.debug(m))).toBe(stdout(() => core.debug(m)))
-    expect(stdout(() => io.info(m))).toBe(stdout(() => core.info(m)))
-    expect(stdout(() => io.warning(m))).toBe(stdout(() => core.warning(m)))
-    expect(stdout(() => io.notice(m))).toBe(stdout(() => core.notice(m)))
+    const safe = logSafe(m)
+    expect(stdout(() => io.debug(m))).toBe(stdout(() => core.debug(safe)))
+    expect(stdout(() => io.info(m))).toBe(stdout(() => core.info(safe)))
+    expect(stdout(() => io.warning(m))).toBe(stdout(() => core.warning(safe)))
+    expect(stdout(() => io.notice(m))).toBe(stdout(() => core.notice(safe)))
     expect(stdout(() => io.warning(m))).toMatch(/^::warning::/)
+  })
+
+  it.each(MESSAGES)('never writes a command of its own making: %j', (m) => {
+    const text = stdout(() => {
+      io.debug(m)
+      io.info(m)
+      io.warning(m)
+      io.notice(m)
+      setFailed(m)
+    })
+    process.exitCode = undefined
+    expect(text).not.toMatch(/\r|##\[/)
+    const lines = text.split('\n').filter((l) => l.trimStart().startsWith('::'))
+    expect(lines.every((l) => /^::(debug|warning|notice|error)::/.test(l))).toBe(true)
   })
 
   it('group: the same group and endgroup commands around the output, and the result passed on', async () => {
@@ -117,7 +145,7 @@ describe('main.ts writes what @actions/core writes', () => {
     const ours = stdout(() => setFailed(m))
     expect(process.exitCode).toBe(1)
     process.exitCode = undefined
-    expect(ours).toBe(stdout(() => core.setFailed(m)))
+    expect(ours).toBe(stdout(() => core.setFailed(logSafe(m))))
     expect(process.exitCode).toBe(1)
   })
 

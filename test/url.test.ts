@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import type { Item } from '../src/paths/encode.js'
 import { PathError } from '../src/paths/encode.js'
-import { fileRunsToItems, fileUrlItems, fileUrls, filesToItems, normalizePrefix } from '../src/paths/url.js'
+import {
+  fileNotesWarnings,
+  fileRunsToItems,
+  fileUrlItems,
+  fileUrls,
+  filesToItems,
+  newFileNotes,
+  normalizePrefix,
+} from '../src/paths/url.js'
 import { runPaths, type FileRun } from '../src/paths/walk.js'
 
 const path = (value: string): Item => ({ kind: 'path', value })
@@ -23,6 +31,10 @@ describe('normalizePrefix', () => {
     ['my%20docs', '/my%20docs/'], // typed by a person: an escape already there is kept
     ['dökümanlar', '/d%C3%B6k%C3%BCmanlar/'],
     ['/my%20docs/', '/my%20docs/'], // normalising twice changes nothing
+    ['docs/../site', '/site/'], // typed: dot segments resolved, never above the root
+    ['./docs/.', '/docs/'],
+    ['..', '/'],
+    ['.well-known', '/.well-known/'],
   ])('%j -> %j', (prefix, expected) => {
     expect(normalizePrefix(prefix)).toBe(expected)
     expect(normalizePrefix(normalizePrefix(prefix))).toBe(expected)
@@ -70,11 +82,41 @@ describe('fileUrlItems', () => {
     expect(fileUrlItems(relPath, { prefix, indexDocument })).toEqual(items)
   })
 
-  it('rejects a path over the length limit, naming the file', () => {
+  it('invalidates a file whose URL is over the length limit through its nearest short-enough directory', () => {
+    const notes = newFileNotes()
     const long = `${'d/'.repeat(2000)}x.html`
-    expect(() => fileUrlItems(long, site)).toThrow(PathError)
-    expect(() => fileUrlItems(long, site)).toThrow(/d\/d\/.*4000/)
-    expect(fileUrlItems(`${'d/'.repeat(1996)}x.html`, site)).toEqual([path(`/${'d/'.repeat(1996)}x.html`)])
+    // The longest `/d/.../*` that fits: 1,999 directories (3,999 characters) and the `*`, 4,000 in all.
+    const star = `/${'d/'.repeat(1999)}*`
+    expect(star).toHaveLength(4000)
+    expect(fileUrlItems(long, site, notes)).toEqual([wildcard(star)])
+    expect(notes.tooLong).toEqual([{ file: long, wildcard: star }])
+    // Exactly 4,000 characters is still the file itself.
+    expect(fileUrlItems(`${'d/'.repeat(1996)}x.html`, site, notes)).toEqual([
+      path(`/${'d/'.repeat(1996)}x.html`),
+    ])
+    expect(notes.tooLong).toHaveLength(1)
+  })
+
+  it('cuts at a directory, never inside an escape, and at worst to the root wildcard', () => {
+    const notes = newFileNotes()
+    // One name of 2,000 é (12,000 characters once encoded) under a short directory: that directory's wildcard.
+    expect(fileUrlItems(`a/${'é'.repeat(2000)}`, site, notes)).toEqual([wildcard('/a/*')])
+    expect(fileUrlItems('é'.repeat(2000), { prefix: 'docs', indexDocument: '' }, notes)).toEqual([
+      wildcard('/docs/*'),
+    ])
+    expect(fileUrlItems(`${'é'.repeat(2000)}/x`, site, notes)).toEqual([wildcard('/*')])
+    expect(notes.tooLong.map((t) => t.wildcard)).toEqual(['/a/*', '/docs/*', '/*'])
+  })
+
+  it('skips a file no URL can name: a name that was not UTF-8, a dot segment (S3 keys)', () => {
+    const notes = newFileNotes()
+    for (const file of ['caf\uFFFD.html', 'x\uFFFD/index.html', 'a/../b.html', './c.html', 'd/..', 'e/.'])
+      expect(fileUrlItems(file, site, notes)).toEqual([])
+    expect(notes.notUtf8).toEqual(['caf\uFFFD.html', 'x\uFFFD/index.html'])
+    expect(notes.dotSegments).toEqual(['a/../b.html', './c.html', 'd/..', 'e/.'])
+    // Dots inside names are names.
+    expect(fileUrlItems('.well-known/a..b/...', site, notes)).toEqual([path('/.well-known/a..b/...')])
+    expect(notes.dotSegments).toHaveLength(4)
   })
 
   it('rejects a bad prefix', () => {
@@ -170,10 +212,37 @@ describe('fileRunsToItems', () => {
     ])
   })
 
-  it('rejects a path over the length limit, naming the file', () => {
+  it('takes a too-long directory to one wildcard for all its files, noting each file once', () => {
+    const notes = newFileNotes()
     const dir = 'd/'.repeat(2000)
-    expect(() => fileRunsToItems([{ dir, names: ['x.html'] }], site)).toThrow(/d\/d\/.*4000/)
+    const star = wildcard(`/${'d/'.repeat(1999)}*`)
+    expect(
+      fileRunsToItems(
+        [
+          { dir, names: ['index.html', 'x.html'] },
+          { dir: '', names: ['a.html'] },
+        ],
+        site,
+        notes,
+      ),
+    ).toEqual([star, path('/a.html')])
+    expect(notes.tooLong.map((t) => t.file)).toEqual([`${dir}index.html`, `${dir}x.html`])
     expect(fileRunsToItems([], site)).toEqual([])
+  })
+
+  it('skips names that were not UTF-8, a whole directory at once, and keeps the rest', () => {
+    const notes = newFileNotes()
+    const items = fileRunsToItems(
+      [
+        { dir: '', names: ['a.html', 'b\uFFFD.html', 'ü.html'] },
+        { dir: 'x\uFFFD/', names: ['1.html', '2.html'] },
+      ],
+      site,
+      notes,
+    )
+    expect(items).toEqual([path('/a.html'), path('/%C3%BC.html')])
+    expect(items.some((i) => i.value.includes('%EF%BF%BD'))).toBe(false)
+    expect(notes.notUtf8).toEqual(['b\uFFFD.html', 'x\uFFFD/1.html', 'x\uFFFD/2.html'])
   })
 })
 
@@ -194,5 +263,27 @@ describe('fileUrls', () => {
     const files = ['index.html', 'a b/1.html', 'a b/c/2.html', 'x/y?.js']
     const items = filesToItems(files, { prefix: '/', indexDocument: '' })
     expect(fileUrls(files, '/')).toEqual(items.map((i) => i.value))
+  })
+})
+
+describe('fileNotesWarnings', () => {
+  it('gives nothing for nothing', () => {
+    expect(fileNotesWarnings('files', newFileNotes())).toEqual([])
+  })
+
+  it('gives one warning per kind: a count, the first five shown escaped, the rest counted', () => {
+    const notes = newFileNotes()
+    notes.notUtf8.push(...Array.from({ length: 7 }, (_, i) => `f${i}\uFFFD.html`))
+    notes.dotSegments.push('a/../b')
+    notes.tooLong.push({ file: 'long/x', wildcard: '/long/*' }, { file: 'long/y', wildcard: '/long/*' })
+    const [utf8, dots, long, more] = fileNotesWarnings('diff', notes)
+    expect(utf8).toBe(
+      'diff: 7 file name(s) are not valid UTF-8, so their URL is unknown; skipped, not invalidated (rename them to UTF-8, as S3 keys are): "f0\\uFFFD.html", "f1\\uFFFD.html", "f2\\uFFFD.html", "f3\\uFFFD.html", "f4\\uFFFD.html" and 2 more',
+    )
+    expect(dots).toMatch(/^diff: 1 key\(s\) hold a '\.' or '\.\.' segment.*; skipped: "a\/\.\.\/b"$/)
+    expect(long).toMatch(
+      /^diff: 2 file\(s\) have a URL longer than CloudFront's 4,000 characters.*\("\/long\/\*"\): "long\/x", "long\/y"$/,
+    )
+    expect(more).toBeUndefined()
   })
 })

@@ -2,6 +2,7 @@
  * Sorting SDK errors into what to do next, and explaining the permanent ones in words a user can act on.
  * Only here do we look at exception `name`s: to decide between retry, wait for quota, and stop.
  */
+import { quote } from '../errors.js'
 
 export type ErrorClass = 'transient' | 'quota' | 'permanent'
 
@@ -82,8 +83,11 @@ export const PERMISSION: Record<string, string> = {
 /** What the failed request carried, when that changes the explanation. */
 export interface ErrorContext {
   /** Cache tags (`#…` items) in the batch. */
-  tags?: number
+  tags?: readonly string[]
 }
+
+/** Tags named in an error line; the rest are counted. */
+const SHOWN_TAGS = 5
 
 /**
  * One line explaining a permanent error for `target` (a distribution or tenant id) during `operation`
@@ -114,10 +118,17 @@ export function explain(e: unknown, operation: string, target: string, context: 
       if (name === 'InvalidArgument' && /caller ?reference/i.test(message)) {
         return `${target}: CallerReference already used with different paths: set a new 'caller-reference' (it must change whenever the paths do). AWS said: ${message}`
       }
-      if (name === 'InvalidArgument' && (context.tags ?? 0) > 0) {
+      if (name === 'InvalidArgument' && context.tags !== undefined && context.tags.length > 0) {
         // AWS's wording for this case is not documented; the shape (InvalidArgument on a batch with
-        // tags) is what identifies it, so the explanation is ours.
-        return `${target}: CloudFront rejected a batch holding ${context.tags} cache tag(s) (# items): most likely this ${tenant ? 'tenant' : 'distribution'} has no cache tag configuration, which tag invalidation needs. Configure cache tags on it, or invalidate paths instead. AWS said: ${message}`
+        // tags) is what identifies it, so the explanation is ours. Tags are checked against CloudFront's
+        // rules before any call, so the usual cause is the configuration; the tags are named in case.
+        const tags = context.tags
+        const shown =
+          tags
+            .slice(0, SHOWN_TAGS)
+            .map((t) => quote(t, 40))
+            .join(', ') + (tags.length > SHOWN_TAGS ? ` and ${tags.length - SHOWN_TAGS} more` : '')
+        return `${target}: CloudFront rejected a batch holding ${tags.length} cache tag(s): ${shown}. Check that this ${tenant ? 'tenant' : 'distribution'} has a cache tag configuration (tag invalidation needs one) and that these are the tags you meant; or invalidate paths instead. AWS said: ${message}`
       }
       if (name === 'InvalidArgument') return `${target}: CloudFront rejected ${op} as invalid: ${message}`
       return `${target}: CallerReference already used with different paths: set a new 'caller-reference' (it must change whenever the paths do). AWS said: ${message}`

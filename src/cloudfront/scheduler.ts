@@ -165,7 +165,7 @@ export async function submitDistribution(o: SubmitOptions): Promise<SubmitResult
           if (o.signal.aborted) throw e
           throw new Error(
             explain(e, 'CreateInvalidation', o.distributionId, {
-              tags: batch.filter((i) => i.kind === 'tag').length,
+              tags: batch.filter((i) => i.kind === 'tag').map((i) => i.value),
             }),
             { cause: e },
           )

@@ -9,7 +9,15 @@ import type { Item } from '../paths/encode.js'
 import { InputError, quote } from '../errors.js'
 import { dedupeItems, PathError } from '../paths/encode.js'
 import type { TreeCounts } from '../paths/collapse.js'
-import { directoryUrl, fileRunsToItems, filesToItems, fileUrls, normalizePrefix } from '../paths/url.js'
+import {
+  directoryUrl,
+  fileNotesWarnings,
+  fileRunsToItems,
+  filesToItems,
+  fileUrls,
+  newFileNotes,
+  normalizePrefix,
+} from '../paths/url.js'
 import {
   compileFilePatterns,
   exactFiles,
@@ -47,14 +55,21 @@ export interface Sources {
 export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sources> {
   const sources: Sources = { shared: [...inputs.items], empty: [] }
   const url = { prefix: inputs.prefix, indexDocument: inputs.indexDocument }
-  /** Items from files (paths relative to root, or a walk's runs); a bad path is an error of `input`. */
+  /**
+   * Items from files (paths relative to root, or a walk's runs). A file no URL can name is skipped, one
+   * too long for CloudFront goes through its directory's wildcard: one warning per kind, naming `input`.
+   */
   const toItems = (input: string, files: readonly string[] | { runs: readonly FileRun[] }): Item[] => {
+    const notes = newFileNotes()
+    let items: Item[]
     try {
-      return 'runs' in files ? fileRunsToItems(files.runs, url) : filesToItems(files, url)
+      items = 'runs' in files ? fileRunsToItems(files.runs, url, notes) : filesToItems(files, url, notes)
     } catch (e) {
       if (e instanceof PathError) throw new InputError(input, e.message)
       throw e
     }
+    for (const w of fileNotesWarnings(input, notes)) log.warning(w)
+    return items
   }
   // One matcher for `files` (with `diff`, no patterns means every changed file).
   const matcher: FileMatcher | undefined =

@@ -707,7 +707,8 @@ export class FakeCloudFront {
     for (const path of batch.paths) {
       if (path.startsWith('#')) {
         const tag = path.slice(1)
-        if (tag === '' || tag.length > MAX_TAG_LENGTH || tag.includes('*')) {
+        // CloudFront's rules for a tag: 1-256 visible ASCII characters (33-126) but ',' and '*'.
+        if (tag.length > MAX_TAG_LENGTH || !/^[\x21-\x29\x2b\x2d-\x7e]+$/.test(tag)) {
           throw new ApiError('InvalidArgument', 400, INVALID_PATHS)
         }
         if (!target.cacheTags) {

@@ -49,7 +49,26 @@ export interface ActionRun {
   summary: string
   /** ::error:: / ::warning:: / ::notice:: lines. */
   annotations: { level: string; message: string }[]
+  /** Lines of stdout and stderr the runner would act on that the action did not write (see injectedCommands). */
+  injected: string[]
   ms: number
+}
+
+/** The workflow commands the action writes itself, each at the start of a line it begins. */
+const OWN_COMMANDS = /^::(debug|warning|error|notice|group|endgroup)::/
+
+/**
+ * Lines of a step's output that the runner would act on although the action did not write them as
+ * commands: the runner splits lines at CR, LF and CRLF, takes a line whose text after leading white space
+ * starts with `::` as a command, and one holding `##[` anywhere as a legacy command. So any raw CR, any
+ * `##[`, and any `::` line that is not one of `own` as the action writes them (at the very start, no
+ * properties) is injected. `own` is empty for the CLI, which writes no command at all.
+ */
+export function injectedCommands(text: string, own: RegExp | undefined = OWN_COMMANDS): string[] {
+  return text.split('\n').filter((line) => {
+    if (line.includes('\r') || line.includes('##[')) return true
+    return line.trimStart().startsWith('::') && (own === undefined || !own.test(line))
+  })
 }
 
 /** Parse the GITHUB_OUTPUT file format (`name<<DELIM\nvalue\nDELIM`). */
@@ -118,6 +137,7 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
           outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
           summary: readFileSync(summaryFile, 'utf8'),
           annotations,
+          injected: [...injectedCommands(stdout), ...injectedCommands(stderr)],
           ms: performance.now() - started,
         })
       },
