@@ -25,6 +25,15 @@ export const MAX_BATCH_SIZE = MAX_FILE_PATHS_IN_PROGRESS
 export const MAX_PATH_LENGTH = 4000
 
 /**
+ * Longest CallerReference the action sends. The API reference gives InvalidationBatch.CallerReference no
+ * length constraint (Type: String); AWS bounds every CallerReference it does document at 128 (Route 53's
+ * "less than 128 bytes"), so ours stay within that whatever the base, tenant id or batch number.
+ * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_InvalidationBatch.html
+ * https://docs.aws.amazon.com/Route53/latest/APIReference/API_HostedZone.html
+ */
+export const MAX_CALLER_REFERENCE_LENGTH = 128
+
+/**
  * Longest cache tag accepted in an invalidation (tag-based invalidation, 2026-04).
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/invalidation-specifying-objects.html
  */

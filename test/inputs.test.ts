@@ -7,6 +7,7 @@ import { readInputs } from '../src/inputs.js'
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? ''
 const base = { 'distribution-id': 'E2EXAMPLE0000', paths: '/index.html' }
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'
 const env = { GITHUB_RUN_ID: '123', GITHUB_RUN_ATTEMPT: '2', GITHUB_ACTION: 'invalidate' }
 
 function inputError(values: Record<string, string>, e: Record<string, string> = env): InputError {
@@ -28,11 +29,11 @@ describe('readInputs defaults', () => {
       wait: false,
       dryRun: false,
       timeoutMs: 15 * 60_000,
-      callerReference: '123-2-invalidate',
       awsRegion: 'us-east-1',
       workspace: '/work',
     })
     expect(i.items).toEqual([{ kind: 'path', value: '/index.html' }])
+    expect(i.callerReference).toMatch(new RegExp(`^123-2-${UUID}$`))
   })
 
   it('reads lists, booleans, durations and regions', () => {
@@ -65,11 +66,25 @@ describe('readInputs defaults', () => {
     expect(readInputs(reader(base), { AWS_REGION: 'ap-south-1' }).awsRegion).toBe('ap-south-1')
   })
 
-  it('makes a random caller reference outside Actions and shortens long ones', () => {
-    const a = readInputs(reader(base), {}).callerReference
-    expect(a).toMatch(/^cli-[0-9a-f]{16}$/)
-    const long = readInputs(reader({ ...base, 'caller-reference': 'x'.repeat(200) }), {}).callerReference
-    expect(long.length).toBeLessThanOrEqual(64)
+  it('makes the default caller reference unique to each execution, even of the same job and step', () => {
+    // Two matrix legs (or a reusable workflow called twice) share run id, attempt, job and step id.
+    const leg = { ...env, GITHUB_JOB: 'deploy' }
+    const a = readInputs(reader(base), leg).callerReference
+    const b = readInputs(reader(base), leg).callerReference
+    expect(a).toMatch(new RegExp(`^123-2-deploy-${UUID}$`))
+    expect(b).toMatch(new RegExp(`^123-2-deploy-${UUID}$`))
+    expect(a).not.toBe(b)
+    expect(readInputs(reader(base), {}).callerReference).toMatch(new RegExp(`^cli-${UUID}$`))
+    // The job id is only for a reader: anything odd in it is dropped, and it is cut.
+    const odd = readInputs(reader(base), { ...env, GITHUB_JOB: `a/b c${'x'.repeat(40)}` }).callerReference
+    expect(odd).toMatch(new RegExp(`^123-2-abc${'x'.repeat(21)}-${UUID}$`))
+  })
+
+  it('keeps an explicit caller-reference as given, so a rerun can be deliberately idempotent', () => {
+    const r = readInputs(reader({ ...base, 'caller-reference': ' release-1.4.2 ' }), env).callerReference
+    expect(r).toBe('release-1.4.2')
+    const long = readInputs(reader({ ...base, 'caller-reference': 'x'.repeat(200) }), env).callerReference
+    expect(long).toBe('x'.repeat(200)) // callerReference() shortens the whole reference, base included
   })
 
   it('reads paths-file relative to the workspace, after paths, deduplicated', () => {

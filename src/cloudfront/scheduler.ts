@@ -8,7 +8,11 @@
  * distribution with an explained error, keeping what was already created in the records.
  */
 import { createHash } from 'node:crypto'
-import { MAX_FILE_PATHS_IN_PROGRESS, MAX_WILDCARD_PATHS_IN_PROGRESS } from '../constants.js'
+import {
+  MAX_CALLER_REFERENCE_LENGTH,
+  MAX_FILE_PATHS_IN_PROGRESS,
+  MAX_WILDCARD_PATHS_IN_PROGRESS,
+} from '../constants.js'
 import { quotaUse, type QuotaUse } from '../paths/chunk.js'
 import type { Item } from '../paths/encode.js'
 import type { CloudFrontApi } from './api.js'
@@ -58,9 +62,11 @@ export interface SubmitResult {
 }
 
 /**
- * The CallerReference of one batch: the run's base, the distribution, the batch number and a hash of the
- * batch's paths. Deterministic, so a create retried after a dropped connection is recognised by
- * CloudFront instead of making a second invalidation; distinct per batch and per distribution.
+ * The CallerReference of one batch: the execution's base, the distribution, the batch number and a hash of
+ * the batch's paths. A pure function of those, so a create retried after a lost answer sends the same
+ * reference and CloudFront returns the invalidation it already made; distinct per batch and distribution.
+ * At most MAX_CALLER_REFERENCE_LENGTH printable ASCII characters: a longer one (a long explicit base, a long
+ * tenant id) keeps its readable head and ends with a hash of the whole, so distinct references stay distinct.
  */
 export function callerReference(
   base: string,
@@ -68,8 +74,15 @@ export function callerReference(
   batch: number,
   paths: readonly string[],
 ): string {
-  const hash = createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 12)
-  return `${base}/${distributionId}/${batch + 1}/${hash}`
+  const ref = `${base}/${distributionId}/${batch + 1}/${sha256(paths.join('\n')).slice(0, 12)}`
+  if (ref.length <= MAX_CALLER_REFERENCE_LENGTH && /^[\x20-\x7e]*$/.test(ref)) return ref
+  const digest = sha256(ref).slice(0, 32)
+  const head = ref.slice(0, MAX_CALLER_REFERENCE_LENGTH - digest.length - 1).replace(/[^\x20-\x7e]/g, '_')
+  return `${head}~${digest}`
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
 }
 
 /** Pages of ListInvalidations read at most when counting what is already in progress. */
