@@ -56,6 +56,14 @@ export const POLL_MIN_MS = 500
 export const POLL_MAX_MS = 5000
 export const POLL_AGE_DIVISOR = 8
 
+/**
+ * Longest `timeout`: a Node timer holds at most 2^31-1 ms (~24.8 days) and fires at once past it, so 597h
+ * would end a step immediately. 596h is the longest whole number of hours below that. Far past any job's
+ * life anyway (a GitHub-hosted job ends at 6 h, a self-hosted one at 5 days).
+ * https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
+ */
+export const MAX_TIMEOUT_MS = 596 * 3_600_000
+
 /** Default `timeout` for the whole step, and the API version the fake server and docs speak. */
 export const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000
 export const API_VERSION = '2020-05-31'

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE } from './constants.js'
+import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE, MAX_TIMEOUT_MS } from './constants.js'
 import { parseDuration } from './duration.js'
 import { InputError, quote } from './errors.js'
 import { normalizeItem, PathError, type Item } from './paths/encode.js'
@@ -352,6 +352,14 @@ function readTimeout(text: string): number {
     throw new InputError(
       'timeout',
       `${quote(text)} is not a duration: use seconds (900) or 90s, 15m, 1h, 1h30m`,
+    )
+  }
+  // An error, not a clamp: a value this long is a slip (ms for s, an extra digit), and a clamped one
+  // would hold a runner for weeks; a timer past the maximum would instead fire at once.
+  if (ms > MAX_TIMEOUT_MS) {
+    throw new InputError(
+      'timeout',
+      `${quote(text)} is longer than a timer can hold: at most ${MAX_TIMEOUT_MS / 3_600_000}h (${(MAX_TIMEOUT_MS / 86_400_000).toFixed(1)} days); a job ends long before that`,
     )
   }
   return ms

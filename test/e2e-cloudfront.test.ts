@@ -220,6 +220,16 @@ describe('wait timeout', () => {
     expect(fake.requests.filter((r) => r.op === 'GetInvalidation').length).toBeGreaterThan(0)
   })
 
+  it('takes the longest timeout a timer can hold (596h) and waits normally', async () => {
+    const run = await runAction({
+      inputs: { 'distribution-id': DIST, paths: '/long', wait: 'true', timeout: '596h' },
+      env: env(),
+    })
+    expect(run.stderr).toBe('') // no TimeoutOverflowWarning: the timer holds it
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('Completed')
+  })
+
   it('does not wait without wait: true', async () => {
     fake.completionDelayMs = 60_000
     const run = await runAction({ inputs: { 'distribution-id': DIST, paths: '/fast' }, env: env() })

@@ -62,6 +62,12 @@ describe('readInputs defaults', () => {
     expect(i.callerReference).toBe('deploy-42')
   })
 
+  it('takes timeouts up to 596h, the longest a timer holds', () => {
+    expect(readInputs(reader({ ...base, timeout: '596h' }), env).timeoutMs).toBe(596 * 3_600_000)
+    expect(readInputs(reader({ ...base, timeout: '2145600' }), env).timeoutMs).toBe(2_145_600_000)
+    expect(596 * 3_600_000).toBeLessThanOrEqual(2 ** 31 - 1)
+  })
+
   it('takes AWS_REGION when aws-region is empty', () => {
     expect(readInputs(reader(base), { AWS_REGION: 'ap-south-1' }).awsRegion).toBe('ap-south-1')
   })
@@ -119,6 +125,13 @@ describe('readInputs errors name the input and what is allowed', () => {
     [{ ...base, 'dry-run': '1' }, 'dry-run', /not a boolean/],
     [{ ...base, timeout: '15 minutes' }, 'timeout', /not a duration/],
     [{ ...base, timeout: '0' }, 'timeout', /not a duration/],
+    [
+      { ...base, timeout: '597h' },
+      'timeout',
+      /"597h" is longer than a timer can hold: at most 596h \(24\.8 days\)/,
+    ],
+    [{ ...base, timeout: '2149200' }, 'timeout', /at most 596h/],
+    [{ ...base, timeout: `${'9'.repeat(400)}h` }, 'timeout', /at most 596h/],
     [{ ...base, 'aws-region': 'mars' }, 'aws-region', /not an AWS region/],
     [{ ...base, 'paths-file': 'missing.txt' }, 'paths-file', /cannot be read \(no such file/],
     [{ ...base, 'caller-reference': 'a\u0001b' }, 'caller-reference', /control characters/],
