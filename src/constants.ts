@@ -72,6 +72,14 @@ export const API_VERSION = '2020-05-31'
 export const MAX_PATHS_OUTPUT_BYTES = 256 * 1024
 
 /**
+ * Most bytes the `invalidation-list` output holds, so that a later step can take it as one input: the
+ * runner passes each input as an environment variable, which Linux caps at 128 KiB (MAX_ARG_STRLEN: past
+ * it the step cannot start, E2BIG) and a Windows runner at 32,766 characters. 32,000 fits both.
+ * https://man7.org/linux/man-pages/man2/execve.2.html (Limits on size of arguments and environment)
+ */
+export const MAX_INPUT_BYTES = 32_000
+
+/**
  * What one step's outputs may take in all. `invalidations` is never cut (a `wait-for` gate needs every
  * id), so `paths` gets what it leaves, up to MAX_PATHS_OUTPUT_BYTES.
  * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs

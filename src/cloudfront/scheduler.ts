@@ -15,10 +15,11 @@ import {
 } from '../constants.js'
 import { quotaUse, type QuotaUse } from '../paths/chunk.js'
 import type { Item } from '../paths/encode.js'
-import type { CloudFrontApi } from './api.js'
+import type { CloudFrontApi, InvalidationInfo } from './api.js'
 import type { Clock } from './clock.js'
 import { classify, errorName, explain } from './errors.js'
-import { backoff, withRetry } from './retry.js'
+import { listInProgress } from './list.js'
+import { backoff, withRetry, type RetryContext } from './retry.js'
 import { Tracker, type InvalidationRecord } from './tracker.js'
 
 export interface SchedulerLog {
@@ -89,43 +90,31 @@ function sha256(text: string): string {
 const MAX_LIST_PAGES = 5
 
 /** Count invalidations already in progress (List, then Get each InProgress one for its path counts). */
-async function loadExisting(
-  tracker: Tracker,
-  o: SubmitOptions,
-  retry: Parameters<typeof withRetry>[1],
-): Promise<void> {
-  let marker: string | undefined
-  for (let page = 0; page < MAX_LIST_PAGES; page++) {
-    let answer: Awaited<ReturnType<CloudFrontApi['listInvalidations']>>
-    try {
-      answer = await withRetry(`ListInvalidations ${o.distributionId}`, retry, () =>
-        o.api.listInvalidations(o.distributionId, marker, o.signal),
-      )
-    } catch (e) {
-      if (errorName(e) === 'AccessDenied' || errorName(e) === 'AccessDeniedException') {
-        // Many existing policies grant only Create/GetInvalidation: go on, and let the quota retry cover it.
-        o.onListDenied()
-        return
-      }
-      throw new Error(explain(e, 'ListInvalidations', o.distributionId), { cause: e })
+async function loadExisting(tracker: Tracker, o: SubmitOptions, retry: RetryContext): Promise<void> {
+  let running: InvalidationInfo[]
+  try {
+    // Past MAX_LIST_PAGES, any older invalidation still running shows up as a quota refusal, waited out.
+    running = (await listInProgress(o.api, o.distributionId, retry, MAX_LIST_PAGES)).items
+  } catch (e) {
+    if (errorName(e) === 'AccessDenied' || errorName(e) === 'AccessDeniedException') {
+      // Many existing policies grant only Create/GetInvalidation: go on, and let the quota retry cover it.
+      o.onListDenied()
+      return
     }
-    const running = answer.items.filter((i) => i.status !== 'Completed')
-    for (const inv of running) {
-      const full = await tracker.lookup(inv.id)
-      if (full.status === 'Completed') continue
-      const use = quotaUse(
-        (full.paths ?? []).map((p) => ({ kind: p.endsWith('*') ? 'wildcard' : 'path', value: p })),
-      )
-      tracker.add(inv.id, use, undefined, o.clock.now())
-    }
-    if (tracker.size > 0) {
-      o.log.info(
-        `${o.distributionId}: ${tracker.size} invalidation(s) already in progress (${tracker.inFlight.files} file paths, ${tracker.inFlight.wildcards} wildcards) count against the quotas`,
-      )
-    }
-    // Newest first: once a page holds nothing in progress, older pages will not either.
-    if (running.length === 0 || answer.nextMarker === undefined) return
-    marker = answer.nextMarker
+    throw new Error(explain(e, 'ListInvalidations', o.distributionId), { cause: e })
+  }
+  for (const inv of running) {
+    const full = await tracker.lookup(inv.id)
+    if (full.status === 'Completed') continue
+    const use = quotaUse(
+      (full.paths ?? []).map((p) => ({ kind: p.endsWith('*') ? 'wildcard' : 'path', value: p })),
+    )
+    tracker.add(inv.id, use, undefined, o.clock.now())
+  }
+  if (tracker.size > 0) {
+    o.log.info(
+      `${o.distributionId}: ${tracker.size} invalidation(s) already in progress (${tracker.inFlight.files} file paths, ${tracker.inFlight.wildcards} wildcards) count against the quotas`,
+    )
   }
 }
 
