@@ -46,8 +46,12 @@ export function runStatus(s: RunState): RunStatus {
   if (s.dryRun) return 'Planned'
   if (s.gate) {
     if (s.errors.length > 0) return 'Failed'
-    // Nothing in progress on a `DIST/*` distribution means all there is Completed; `[]` means none made.
-    if (s.records.length === 0) return (s.gateAll?.length ?? 0) > 0 ? 'Completed' : 'Skipped'
+    if (s.records.length === 0) {
+      // Nothing in progress on a `DIST/*` distribution means all there is Completed (unless time ran out
+      // before it was listed); `[]` means the deploy made none.
+      if (s.timedOut) return 'Failed'
+      return (s.gateAll?.length ?? 0) > 0 ? 'Completed' : 'Skipped'
+    }
     return s.records.every((r) => r.status === 'Completed') ? 'Completed' : 'InProgress'
   }
   const planned = batchCount(s.plans)

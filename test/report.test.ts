@@ -57,6 +57,7 @@ describe('runStatus', () => {
     ['Failed', state({ gate: true, plans: [], records: [record('I1', 1, 'Completed')], errors: ['e'] })],
     // DIST/* with nothing in progress there: everything on it is Completed (not Skipped, which is `[]`).
     ['Completed', state({ gate: true, plans: [], gateAll: ['E2EXAMPLE0000'] })],
+    ['Failed', state({ gate: true, plans: [], gateAll: ['E2EXAMPLE0000'], timedOut: true })],
   ] as const)('%s', (status, s) => {
     expect(runStatus(s)).toBe(status)
   })
