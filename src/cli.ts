@@ -115,9 +115,9 @@ Same engine and names as the GitHub Action's inputs (see README).
   --max-paths N          cap billed paths per distribution
   --batch-size N         paths per request, 1-3000 (default 3000)
   --wait                 wait until every invalidation is Completed
-  --timeout DURATION     budget for the whole run: 900, 90s, 15m, 1h (default 15m)
-  --caller-reference S   base of the CallerReferences (default: random per run)
-  --wait-for INVS        create nothing; wait for these (JSON 'invalidations' output, or DIST/ID lines)
+  --timeout DURATION     budget for the whole run: 900, 90s, 15m, 1h; at most 596h (default 15m)
+  --caller-reference S   fixed CallerReference base: makes a rerun idempotent (default: random per run)
+  --wait-for INVS        create nothing; wait for DIST/ID lines, DIST/* (all in progress), or JSON
   --dry-run              print the plan; no AWS call, no credentials needed
   --aws-region REGION    default $AWS_REGION, else us-east-1
   --json                 print outputs as JSON on stdout

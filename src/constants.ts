@@ -25,6 +25,15 @@ export const MAX_BATCH_SIZE = MAX_FILE_PATHS_IN_PROGRESS
 export const MAX_PATH_LENGTH = 4000
 
 /**
+ * Longest CallerReference the action sends. The API reference gives InvalidationBatch.CallerReference no
+ * length constraint (Type: String); AWS bounds every CallerReference it does document at 128 (Route 53's
+ * "less than 128 bytes"), so ours stay within that whatever the base, tenant id or batch number.
+ * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_InvalidationBatch.html
+ * https://docs.aws.amazon.com/Route53/latest/APIReference/API_HostedZone.html
+ */
+export const MAX_CALLER_REFERENCE_LENGTH = 128
+
+/**
  * Longest cache tag accepted in an invalidation (tag-based invalidation, 2026-04).
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/invalidation-specifying-objects.html
  */
@@ -47,12 +56,28 @@ export const POLL_MIN_MS = 500
 export const POLL_MAX_MS = 5000
 export const POLL_AGE_DIVISOR = 8
 
+/**
+ * Longest `timeout`: a Node timer holds at most 2^31-1 ms (~24.8 days) and fires at once past it, so 597h
+ * would end a step immediately. 596h is the longest whole number of hours below that. Far past any job's
+ * life anyway (a GitHub-hosted job ends at 6 h, a self-hosted one at 5 days).
+ * https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
+ */
+export const MAX_TIMEOUT_MS = 596 * 3_600_000
+
 /** Default `timeout` for the whole step, and the API version the fake server and docs speak. */
 export const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000
 export const API_VERSION = '2020-05-31'
 
 /** Keep outputs well under GitHub's 1 MB-per-job limit: a long `paths` output is cut at this size. */
 export const MAX_PATHS_OUTPUT_BYTES = 256 * 1024
+
+/**
+ * Most bytes the `invalidation-list` output holds, so that a later step can take it as one input: the
+ * runner passes each input as an environment variable, which Linux caps at 128 KiB (MAX_ARG_STRLEN: past
+ * it the step cannot start, E2BIG) and a Windows runner at 32,766 characters. 32,000 fits both.
+ * https://man7.org/linux/man-pages/man2/execve.2.html (Limits on size of arguments and environment)
+ */
+export const MAX_INPUT_BYTES = 32_000
 
 /**
  * What one step's outputs may take in all. `invalidations` is never cut (a `wait-for` gate needs every

@@ -1,14 +1,30 @@
 /**
  * `wait-for`: a release gate. It creates nothing: it waits until every invalidation an earlier step or
- * job made (its `invalidations` output, or `DISTRIBUTION/ID` lines) is Completed, fails at once on a
- * permanent error, and fails on `timeout`. So a deploy job can return fast and a release job wait.
+ * job made (its `invalidation-list` or `invalidations` output, or `DISTRIBUTION/ID` lines) is Completed,
+ * fails at once on a permanent error, and fails on `timeout`. So a deploy job can return fast and a release
+ * job wait. A `DISTRIBUTION/*` line waits for everything in progress there when the gate starts: a
+ * superset of what any earlier step made, so it can only wait longer, never report too early.
  */
 import type { CloudFrontApi } from './cloudfront/api.js'
 import type { Clock } from './cloudfront/clock.js'
+import { explain } from './cloudfront/errors.js'
+import { listInProgress } from './cloudfront/list.js'
+import type { RetryContext } from './cloudfront/retry.js'
 import { Tracker, type InvalidationRecord } from './cloudfront/tracker.js'
 import type { Io } from './io.js'
 import type { RunState } from './report.js'
-import type { WaitTarget } from './targets.js'
+import { ALL_IN_PROGRESS, type WaitTarget } from './targets.js'
+
+/** GetInvalidation calls in flight at once per distribution while the gate looks up its targets. */
+const LOOKUP_CONCURRENCY = 4
+
+/**
+ * Pages of ListInvalidations a `DIST/*` target reads at most (4,000 invalidations): more than the quotas
+ * let be in progress at once (3,000 file paths and 15 wildcards; each invalidation holds at least one).
+ */
+const MAX_GATE_LIST_PAGES = 40
+
+const keyOf = (t: { distributionId: string; id: string }): string => `${t.distributionId}/${t.id}`
 
 /** Wait for every target; fills `state.records`, `state.errors` and `state.timedOut`. */
 export async function waitForAll(
@@ -21,14 +37,17 @@ export async function waitForAll(
 ): Promise<void> {
   const byTarget = new Map<string, WaitTarget[]>()
   for (const t of targets) byTarget.set(t.distributionId, [...(byTarget.get(t.distributionId) ?? []), t])
-  const retry = { clock, signal, onRetry: (m: string) => io.warning(m) }
+  // Where each invalidation is reported: the order given, a `DIST/*` line's finds in its place.
+  const rank = new Map(targets.map((t, i) => [keyOf(t), i]))
+  const retry: RetryContext = { clock, signal, onRetry: (m: string) => io.warning(m) }
   const results = await Promise.allSettled(
     [...byTarget].map(async ([distributionId, list]) => {
       const tracker = new Tracker(api, distributionId, clock, retry)
       tracker.onProgress = (done, total) =>
         io.progress?.(`${distributionId}: ${done}/${total} invalidation(s) Completed`)
-      for (const t of list) {
-        // Look each one up first: a wrong id or a missing permission fails now, not at the timeout.
+      const wanted = await expand(distributionId, list, api, retry, rank, io)
+      // Look each one up first: a wrong id or a missing permission fails now, not at the timeout.
+      await forEachConcurrently(wanted, LOOKUP_CONCURRENCY, async (t) => {
         const info = await tracker.lookup(t.id)
         const record: InvalidationRecord = {
           distributionId,
@@ -40,18 +59,79 @@ export async function waitForAll(
         }
         state.records.push(record)
         if (info.status !== 'Completed') tracker.add(t.id, { files: 0, wildcards: 0 }, record)
-      }
+      })
       await tracker.waitForAll()
-      io.info(`${distributionId}: ${list.length} invalidation(s) Completed`)
+      io.info(`${distributionId}: ${wanted.length} invalidation(s) Completed`)
     }),
   )
   // Report in the order given (the distributions were waited for concurrently).
-  const order = new Map(targets.map((t, i) => [`${t.distributionId}/${t.id}`, i]))
-  const at = (r: InvalidationRecord): number => order.get(`${r.distributionId}/${r.id}`) ?? 0
+  const at = (r: InvalidationRecord): number => rank.get(keyOf(r)) ?? 0
   state.records.sort((a, b) => at(a) - at(b))
   for (const r of results) {
     if (r.status === 'fulfilled') continue
     if (signal.aborted) state.timedOut = true
     else state.errors.push(r.reason instanceof Error ? r.reason.message : String(r.reason))
   }
+}
+
+/**
+ * One distribution's targets with a `DIST/*` replaced by the invalidations in progress there now (those
+ * also named by id are kept once). Ranks the finds just after the `DIST/*` line.
+ */
+async function expand(
+  distributionId: string,
+  list: readonly WaitTarget[],
+  api: CloudFrontApi,
+  retry: RetryContext,
+  rank: Map<string, number>,
+  io: Io,
+): Promise<WaitTarget[]> {
+  const given = list.filter((t) => t.id !== ALL_IN_PROGRESS)
+  if (given.length === list.length) return given
+  let found
+  try {
+    found = await listInProgress(api, distributionId, retry, MAX_GATE_LIST_PAGES)
+  } catch (e) {
+    if (retry.signal.aborted) throw e
+    throw new Error(explain(e, 'ListInvalidations', distributionId), { cause: e })
+  }
+  if (!found.complete) {
+    // Older pages may hold more in progress: a gate that might miss one must not pass.
+    throw new Error(
+      `${distributionId}: more than ${MAX_GATE_LIST_PAGES * 100} invalidations listed and some still in progress, so ${distributionId}/* cannot be sure to see them all: give 'wait-for' the DISTRIBUTION/ID lines to wait for`,
+    )
+  }
+  io.info(`${distributionId}: ${found.items.length} invalidation(s) in progress to wait for`)
+  const named = new Set(given.map((t) => t.id))
+  const star = rank.get(`${distributionId}/${ALL_IN_PROGRESS}`) ?? 0
+  const more = found.items.filter((i) => !named.has(i.id))
+  more.forEach((i, n) => rank.set(`${distributionId}/${i.id}`, star + (n + 1) / (more.length + 1)))
+  return [
+    ...given,
+    ...more.map((i) => ({ distributionId, id: i.id, createTime: i.createTime.toISOString() })),
+  ]
+}
+
+/**
+ * Run `fn` over `items`, at most `limit` at a time. After a failure no new item starts; the first error is
+ * thrown once the calls already started have settled (so none outlives the gate's report).
+ */
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0
+  let failure: { error: unknown } | undefined
+  const worker = async (): Promise<void> => {
+    for (let item = items[next++]; item !== undefined && failure === undefined; item = items[next++]) {
+      try {
+        await fn(item)
+      } catch (error) {
+        failure ??= { error }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  if (failure !== undefined) throw failure.error
 }

@@ -5,8 +5,8 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
-import { createHash } from 'node:crypto'
-import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE } from './constants.js'
+import { randomUUID } from 'node:crypto'
+import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE, MAX_TIMEOUT_MS } from './constants.js'
 import { parseDuration } from './duration.js'
 import { InputError, quote } from './errors.js'
 import { itemKey, normalizeItem, PathError, type Item } from './paths/encode.js'
@@ -40,7 +40,10 @@ export interface Inputs {
   wait: boolean
   /** Budget for the whole step, in milliseconds. */
   timeoutMs: number
-  /** Base of every batch's CallerReference. */
+  /**
+   * Base of every batch's CallerReference: `caller-reference` as given, else unique to this execution
+   * (see readCallerReference).
+   */
   callerReference: string
   /** Plan and report only: no AWS call, no credentials needed. */
   dryRun: boolean
@@ -351,27 +354,39 @@ function readTimeout(text: string): number {
       `${quote(text)} is not a duration: use seconds (900) or 90s, 15m, 1h, 1h30m`,
     )
   }
+  // An error, not a clamp: a value this long is a slip (ms for s, an extra digit), and a clamped one
+  // would hold a runner for weeks; a timer past the maximum would instead fire at once.
+  if (ms > MAX_TIMEOUT_MS) {
+    throw new InputError(
+      'timeout',
+      `${quote(text)} is longer than a timer can hold: at most ${MAX_TIMEOUT_MS / 3_600_000}h (${(MAX_TIMEOUT_MS / 86_400_000).toFixed(1)} days); a job ends long before that`,
+    )
+  }
   return ms
 }
 
 /**
- * The base of every CallerReference. By default it names this run, attempt and step, so a retried request
- * is recognised by CloudFront while a re-run of the job or a second step in it makes new invalidations.
- * Outside Actions (the CLI) a random base per invocation does the same for retries within one process.
+ * The base of every batch's CallerReference (scheduler.ts `callerReference` adds the distribution, the
+ * batch number and a hash of the batch's paths). CloudFront answers a create whose reference and paths it
+ * has seen before with the earlier invalidation, so the base must be
+ * - the same for every retry within this execution: a create retried after its answer was lost then
+ *   finds the invalidation it made instead of making a second one, and
+ * - different in every other execution: two jobs of one workflow run (matrix legs, a reusable workflow
+ *   called twice, a deploy job and a later purge job) share the run id, the attempt and often the step id,
+ *   and a second job handed the first one's invalidation would invalidate nothing.
+ * So the default is a random UUID v4, drawn here once per execution (the action reads its inputs once per
+ * process), after the run id, attempt and job that make it readable in ListInvalidations. An explicit
+ * `caller-reference` is used as given: the same value makes a rerun deliberately idempotent.
  */
 function readCallerReference(text: string, env: Env): string {
-  let base = text.trim()
-  if (base === '') {
-    const runId = env.GITHUB_RUN_ID
-    base = runId
-      ? `${runId}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${env.GITHUB_ACTION ?? 'step'}`
-      : `cli-${createHash('sha256').update(`${process.pid}-${Date.now()}-${Math.random()}`).digest('hex').slice(0, 16)}`
+  const given = text.trim()
+  if ([...given].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+    throw new InputError('caller-reference', `${quote(given)} contains control characters`)
   }
-  if ([...base].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
-    throw new InputError('caller-reference', `${quote(base)} contains control characters`)
-  }
-  // Keep references short whatever the base: a long base is shortened to a prefix plus its hash.
-  if (base.length > 64)
-    base = `${base.slice(0, 40)}~${createHash('sha256').update(base).digest('hex').slice(0, 16)}`
-  return base
+  if (given !== '') return given
+  const runId = env.GITHUB_RUN_ID
+  if (!runId) return `cli-${randomUUID()}`
+  // GITHUB_JOB is the job's id in the workflow (letters, digits, '-', '_'); cut, it only helps a reader.
+  const job = (env.GITHUB_JOB ?? '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 24)
+  return `${runId}-${env.GITHUB_RUN_ATTEMPT ?? '1'}${job === '' ? '' : `-${job}`}-${randomUUID()}`
 }

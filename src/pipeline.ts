@@ -16,6 +16,7 @@ import { batchCount, planDistribution, type PlanOptions } from './plan.js'
 import { buildOutputs, buildSummary, resultLine, runStatus, submittedPaths, type RunState } from './report.js'
 import { resolveAliases, syncItemsByOrigin } from './resolve.js'
 import { collectSources } from './sources/collect.js'
+import { ALL_IN_PROGRESS } from './targets.js'
 import { VERSION } from './version.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
@@ -65,7 +66,8 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
         dryRun: inputs.dryRun,
         wait: true,
         gate: true,
-        gateTargets: inputs.waitFor.length,
+        gateTargets: inputs.waitFor.filter((t) => t.id !== ALL_IN_PROGRESS).length,
+        gateAll: inputs.waitFor.filter((t) => t.id === ALL_IN_PROGRESS).map((t) => t.distributionId),
         plans: [],
         records: [],
         errors: [],
@@ -74,7 +76,13 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
         timings: { planMs: clock.now() - started },
       }
       state = gate
-      for (const t of inputs.waitFor) io.info(`waiting for ${t.distributionId}/${t.id}`)
+      for (const t of inputs.waitFor) {
+        io.info(
+          t.id === ALL_IN_PROGRESS
+            ? `waiting for everything in progress on ${t.distributionId}`
+            : `waiting for ${t.distributionId}/${t.id}`,
+        )
+      }
       if (!inputs.dryRun && inputs.waitFor.length > 0) {
         await waitForAll(gate, inputs.waitFor, await getApi(), clock, controller.signal, io)
       }

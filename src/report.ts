@@ -6,6 +6,7 @@ import { formatCount } from './format.js'
 import type { InvalidationRecord } from './cloudfront/tracker.js'
 import {
   FREE_PATHS_PER_MONTH,
+  MAX_INPUT_BYTES,
   MAX_PATHS_OUTPUT_BYTES,
   OUTPUTS_BUDGET_BYTES,
   PRICE_PER_PATH_USD,
@@ -30,8 +31,10 @@ export interface RunState {
   timedOut: boolean
   /** A `wait-for` gate: it creates nothing and reports the invalidations it waited for. */
   gate?: boolean
-  /** How many invalidations the gate was asked to wait for (for a dry run's line). */
+  /** How many invalidations the gate was asked to wait for by id (for a dry run's line). */
   gateTargets?: number
+  /** Distributions the gate waits on as a whole (`DIST/*`: everything in progress there). */
+  gateAll?: string[]
   /** Why sources contributed nothing (shown when the run is Skipped). */
   skipReasons: string[]
   /** Milliseconds from step start to plan ready, submissions done, and the end. */
@@ -43,7 +46,12 @@ export function runStatus(s: RunState): RunStatus {
   if (s.dryRun) return 'Planned'
   if (s.gate) {
     if (s.errors.length > 0) return 'Failed'
-    if (s.records.length === 0) return 'Skipped'
+    if (s.records.length === 0) {
+      // Nothing in progress on a `DIST/*` distribution means all there is Completed (unless time ran out
+      // before it was listed); `[]` means the deploy made none.
+      if (s.timedOut) return 'Failed'
+      return (s.gateAll?.length ?? 0) > 0 ? 'Completed' : 'Skipped'
+    }
     return s.records.every((r) => r.status === 'Completed') ? 'Completed' : 'InProgress'
   }
   const planned = batchCount(s.plans)
@@ -92,7 +100,43 @@ export function boundedJsonArray(values: readonly string[], maxBytes: number): {
   return { json: JSON.stringify(values.slice(0, n)), cut: values.length - n }
 }
 
-/** The step's outputs, plus warnings to print (a cut `paths` list). */
+/**
+ * The `invalidation-list` output: one `DISTRIBUTION/ID` line per invalidation (about 30 bytes), for a later
+ * step's `wait-for`, and `[]` when there is none (an empty input would read as no `wait-for` at all).
+ * It must fit one input (`maxBytes`): past that, the distributions with the most invalidations are named
+ * `DISTRIBUTION/*` instead, everything in progress there, a superset that can never end a gate early.
+ * `widened` lists those distributions with how many ids each line stands for.
+ */
+export function invalidationList(
+  records: readonly InvalidationRecord[],
+  maxBytes: number,
+): { text: string; widened: { distributionId: string; count: number }[] } {
+  if (records.length === 0) return { text: '[]', widened: [] }
+  const ids = new Map<string, string[]>() // distributions in order of first appearance
+  for (const r of records) ids.set(r.distributionId, [...(ids.get(r.distributionId) ?? []), r.id])
+  const bytes = (d: string, list: readonly string[]): number =>
+    list.reduce((n, id) => n + d.length + id.length + 2, 0)
+  let total = [...ids].reduce((n, [d, list]) => n + bytes(d, list), 0) - 1 // no newline after the last
+  const widened = new Set<string>()
+  // Widen where it saves most first (the most invalidations), and only while the list is too long.
+  const bySaving = [...ids].sort(([a, x], [b, y]) => bytes(b, y) - bytes(a, x))
+  for (const [d, list] of bySaving) {
+    if (total <= maxBytes) break
+    total -= bytes(d, list) - (d.length + 3)
+    widened.add(d)
+  }
+  const lines: string[] = []
+  for (const [d, list] of ids) {
+    if (widened.has(d)) lines.push(`${d}/*`)
+    else for (const id of list) lines.push(`${d}/${id}`)
+  }
+  return {
+    text: lines.join('\n'),
+    widened: [...widened].map((d) => ({ distributionId: d, count: ids.get(d)?.length ?? 0 })),
+  }
+}
+
+/** The step's outputs, plus warnings to print (a cut `paths` list, a widened `invalidation-list`). */
 export function buildOutputs(s: RunState): { outputs: Record<string, string>; warnings: string[] } {
   const invalidations = JSON.stringify(
     s.records.map((r) => ({
@@ -104,11 +148,23 @@ export function buildOutputs(s: RunState): { outputs: Record<string, string>; wa
     })),
   )
   const ids = JSON.stringify(s.records.map((r) => r.id))
-  const used = Buffer.byteLength(invalidations) + Buffer.byteLength(ids)
+  const list = invalidationList(s.records, MAX_INPUT_BYTES)
+  const used = Buffer.byteLength(invalidations) + Buffer.byteLength(ids) + list.text.length
   const warnings: string[] = []
   if (used > OUTPUTS_BUDGET_BYTES) {
     warnings.push(
       `The 'invalidations' output describes ${s.records.length} invalidations in ${Math.round(used / 1024)} KiB, close to GitHub's 1 MB-per-job output limit: raise 'batch-size' to make fewer, larger invalidations.`,
+    )
+  }
+  if (list.widened.length > 0) {
+    const named = list.widened.map((w) => `${w.distributionId}/* for its ${w.count} invalidations`)
+    warnings.push(
+      `The 'invalidation-list' output names ${named.slice(0, 5).join(', ')}${named.length > 5 ? `, and ${named.length - 5} more` : ''}, to fit one input of a later step (${formatCount(MAX_INPUT_BYTES)} bytes): a 'wait-for' gate given it waits for everything in progress there, these and any others.`,
+    )
+  }
+  if (list.text.length > MAX_INPUT_BYTES) {
+    warnings.push(
+      `The 'invalidation-list' output takes ${Math.round(list.text.length / 1024)} KiB, one line per distribution or tenant, more than one input can carry on every runner (${formatCount(MAX_INPUT_BYTES)} bytes; Linux takes up to 128 KiB): a 'wait-for' gate given it may fail to start. Split the distributions or tenants over several steps.`,
     )
   }
   const paths = submittedPaths(s)
@@ -124,6 +180,7 @@ export function buildOutputs(s: RunState): { outputs: Record<string, string>; wa
       'invalidation-id': s.records[0]?.id ?? '',
       'invalidation-ids': ids,
       invalidations,
+      'invalidation-list': list.text,
       paths: json,
       'path-count': String(paths.length),
       'requested-path-count': String(requestedCount(s)),
@@ -191,12 +248,14 @@ function gateLine(s: RunState, status: RunStatus): string {
   const n = s.records.length
   const dists = new Set(s.records.map((r) => r.distributionId)).size
   const time = s.timings.totalMs === undefined ? '' : ` in ${formatDuration(s.timings.totalMs)}`
+  const all = (s.gateAll ?? []).join(', ')
   switch (status) {
     case 'Skipped':
       return 'Nothing to wait for: wait-for lists no invalidation (the deploy step made none).'
     case 'Planned':
-      return `Dry run: would wait for ${s.gateTargets ?? 0} invalidation(s) (no AWS call made).`
+      return `Dry run: would wait for ${s.gateTargets ?? 0} invalidation(s)${all === '' ? '' : ` and everything in progress on ${all}`} (no AWS call made).`
     case 'Completed':
+      if (n === 0) return `Nothing in progress on ${all}: every invalidation there is Completed.`
       return `Waited for ${n} invalidation(s) on ${dists} distribution(s): all Completed${time}.`
     default:
       return `Waited for ${n} invalidation(s): ${s.records.filter((r) => r.status === 'Completed').length} Completed${time}.`

@@ -80,7 +80,13 @@ export function resolveAlias(
   }
 }
 
-/** One invalidation to wait for. */
+/**
+ * The `id` of a `DIST/*` wait target: every invalidation in progress on that distribution (or tenant) when
+ * the gate starts, whoever made it. Only whole: `DIST/I2*` is no id and no pattern.
+ */
+export const ALL_IN_PROGRESS = '*'
+
+/** One invalidation to wait for, or (id ALL_IN_PROGRESS) all those in progress on a distribution. */
 export interface WaitTarget {
   distributionId: string
   id: string
@@ -91,17 +97,21 @@ export interface WaitTarget {
 
 /**
  * Parse `wait-for`: the `invalidations` output of an earlier step (a JSON array), or lines
- * `DISTRIBUTION/ID`. Returns the targets, or the one-line reason the text is neither.
+ * `DISTRIBUTION/ID` (the `invalidation-list` output) and `DISTRIBUTION/*`, separated by newlines or commas.
+ * Returns the targets without duplicates, or the one-line reason the text is none of these.
  */
 export function parseWaitFor(text: string): WaitTarget[] | string {
   const t = text.trim()
   const out: WaitTarget[] = []
   const seen = new Set<string>()
-  const add = (w: WaitTarget): string | undefined => {
+  const add = (w: WaitTarget, allowAll: boolean): string | undefined => {
     if (!DISTRIBUTION_ID.test(w.distributionId) && !TENANT_ID.test(w.distributionId)) {
       return `${JSON.stringify(w.distributionId)} is not a distribution or tenant id`
     }
-    if (!INVALIDATION_ID.test(w.id)) return `${JSON.stringify(w.id)} is not an invalidation id`
+    const all = allowAll && w.id === ALL_IN_PROGRESS
+    if (!all && !INVALIDATION_ID.test(w.id)) {
+      return `${JSON.stringify(w.id)} is not an invalidation id${allowAll ? " (or '*' for everything in progress on the distribution)" : ''}`
+    }
     const key = `${w.distributionId}/${w.id}`
     if (!seen.has(key)) out.push(w)
     seen.add(key)
@@ -123,7 +133,7 @@ export function parseWaitFor(text: string): WaitTarget[] | string {
       const w: WaitTarget = { distributionId: o.distributionId, id: o.id }
       if (typeof o.pathCount === 'number') w.pathCount = o.pathCount
       if (typeof o.createTime === 'string') w.createTime = o.createTime
-      const problem = add(w)
+      const problem = add(w, false)
       if (problem) return `item ${i}: ${problem}`
     }
     return out
@@ -134,8 +144,8 @@ export function parseWaitFor(text: string): WaitTarget[] | string {
     .filter((l) => l !== '')) {
     const [distributionId = '', id = '', extra] = line.split('/')
     if (extra !== undefined || id === '')
-      return `${JSON.stringify(line.slice(0, 80))} is not DISTRIBUTION/ID (e.g. E2EXAMPLE0000/I2J0I21PCUYOIK)`
-    const problem = add({ distributionId, id })
+      return `${JSON.stringify(line.slice(0, 80))} is not DISTRIBUTION/ID or DISTRIBUTION/* (e.g. E2EXAMPLE0000/I2J0I21PCUYOIK)`
+    const problem = add({ distributionId, id }, true)
     if (problem) return `${JSON.stringify(line.slice(0, 80))}: ${problem}`
   }
   return out

@@ -155,6 +155,54 @@ describe('faults', () => {
   })
 })
 
+describe('CallerReference', () => {
+  // Two legs of one matrix job (or a reusable workflow called twice): same run id, attempt, job and step id.
+  const leg = () => ({
+    ...env(),
+    GITHUB_RUN_ID: '777',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'deploy',
+    GITHUB_ACTION: 'invalidate',
+  })
+
+  it('two executions with the same run, attempt, job, step and paths make two invalidations', async () => {
+    const inputs = { 'distribution-id': DIST, paths: '/index.html\n/app.js' }
+    const first = await runAction({ inputs, env: leg() })
+    const second = await runAction({ inputs, env: leg() })
+    expect([first.code, second.code]).toEqual([0, 0])
+    // Sharing the first one's invalidation would leave the second deploy's files stale, silently.
+    expect(fake.createdCount(DIST)).toBe(2)
+    expect(creates().some((r) => r.replayed)).toBe(false)
+    expect(second.outputs['invalidation-id']).not.toBe(first.outputs['invalidation-id'])
+    const refs = creates().map((r) => r.callerReference ?? '')
+    expect(new Set(refs).size).toBe(2)
+    for (const ref of refs) {
+      expect(ref).toMatch(/^777-1-deploy-[0-9a-f-]{36}\/E2EXAMPLE0000\/1\/[0-9a-f]{12}$/)
+      expect(ref.length).toBeLessThanOrEqual(128)
+    }
+  })
+
+  it('retries a create whose answer was lost with the same reference, making exactly one', async () => {
+    fake.inject({ op: 'CreateInvalidation', kind: 'dropAfter', times: 1 }) // created, answer lost
+    const run = await runAction({ inputs: { 'distribution-id': DIST, paths: '/index.html' }, env: leg() })
+    expect(run.code).toBe(0)
+    expect(fake.createdCount(DIST)).toBe(1)
+    const sent = creates()
+    expect(sent.length).toBeGreaterThanOrEqual(2)
+    expect(new Set(sent.map((r) => r.callerReference)).size).toBe(1)
+    expect(sent.some((r) => r.replayed)).toBe(true)
+    expect(run.outputs['invalidation-id']).toBe(fake.invalidations(DIST)[0]?.id)
+  })
+
+  it('keeps an explicit caller-reference across executions: a rerun is deliberately idempotent', async () => {
+    const inputs = { 'distribution-id': DIST, paths: '/index.html', 'caller-reference': 'release-1.4.2' }
+    const first = await runAction({ inputs, env: leg() })
+    const rerun = await runAction({ inputs, env: { ...leg(), GITHUB_RUN_ATTEMPT: '2' } })
+    expect(fake.createdCount(DIST)).toBe(1)
+    expect(rerun.outputs['invalidation-id']).toBe(first.outputs['invalidation-id'])
+  })
+})
+
 describe('wait timeout', () => {
   it('fails on timeout with the ids in the outputs', async () => {
     fake.completionDelayMs = 60_000
@@ -170,6 +218,16 @@ describe('wait timeout', () => {
     expect(run.outputs['invalidation-id']).toBe(fake.invalidations(DIST)[0]?.id)
     expect(run.outputs.status).toBe('InProgress')
     expect(fake.requests.filter((r) => r.op === 'GetInvalidation').length).toBeGreaterThan(0)
+  })
+
+  it('takes the longest timeout a timer can hold (596h) and waits normally', async () => {
+    const run = await runAction({
+      inputs: { 'distribution-id': DIST, paths: '/long', wait: 'true', timeout: '596h' },
+      env: env(),
+    })
+    expect(run.stderr).toBe('') // no TimeoutOverflowWarning: the timer holds it
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('Completed')
   })
 
   it('does not wait without wait: true', async () => {

@@ -53,6 +53,11 @@ describe('bad inputs (bundle, Node 24)', () => {
       'Input \'timeout\': "soon" is not a duration',
     ],
     [
+      // 2,149,200 s: past a Node timer's 2^31-1 ms, so a timer would fire at once, not in 24.9 days.
+      { 'distribution-id': 'E2EXAMPLE0000', paths: '/x', timeout: '597h' },
+      'Input \'timeout\': "597h" is longer than a timer can hold: at most 596h (24.8 days)',
+    ],
+    [
       { 'distribution-id': 'E2EXAMPLE0000', paths: '/x', wait: 'yes' },
       'Input \'wait\': "yes" is not a boolean',
     ],

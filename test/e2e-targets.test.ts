@@ -2,6 +2,9 @@
  * Issue 5 end to end through the bundle: distributions named by domain, distribution tenants, cache tags
  * on distributions without a tag configuration, and `wait-for` release gates.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { cloudFrontEnv, FakeCloudFront, type DistributionSpec } from './support/fake-cloudfront.js'
 import { runAction, type ActionRun } from './support/run-action.js'
@@ -188,5 +191,112 @@ describe('wait-for release gates', () => {
     expect(r.code).toBe(1)
     expect(errors(r).map((e) => e.slice(0, message.length))).toEqual([message])
     expect(fake.requests).toEqual([])
+  })
+})
+
+describe('wait-for over runs of any size', () => {
+  /** A run making one invalidation per path (batch-size 1), as a large or tenant fan-out run does. */
+  async function deployMany(n: number): Promise<ActionRun> {
+    const workspace = mkdtempSync(join(tmpdir(), 'cfi-gate-'))
+    const lines = Array.from({ length: n }, (_, i) => `/p/${i}.html`)
+    writeFileSync(join(workspace, 'paths.txt'), lines.join('\n'))
+    const deploy = await runAction({
+      inputs: { 'distribution-id': SITE, 'paths-file': 'paths.txt', 'batch-size': '1', collapse: 'off' },
+      workspace,
+      env: cloudFrontEnv(fake),
+      timeoutMs: 120_000,
+    })
+    expect(errors(deploy)).toEqual([])
+    expect(fake.createdCount(SITE)).toBe(n)
+    return deploy
+  }
+  const allCompleted = (): boolean =>
+    fake.invalidations(SITE).every((i) => i.completeTime.getTime() <= Date.now())
+
+  it('a gate given the invalidation-list of 1,100 invalidations waits for each (their JSON cannot start a step)', async () => {
+    fake.completionDelayMs = 3000
+    const deploy = await deployMany(1100)
+    const json = deploy.outputs.invalidations ?? ''
+    const list = deploy.outputs['invalidation-list'] ?? ''
+    expect(Buffer.byteLength(json)).toBeGreaterThan(128 * 1024)
+    expect(list.split('\n')).toEqual(fake.invalidations(SITE).map((i) => `${SITE}/${i.id}`))
+    expect(list.length).toBeLessThanOrEqual(32_000)
+    // Passed as the runner passes inputs (an environment variable), the JSON stops the process starting.
+    await expect(run({ 'wait-for': json })).rejects.toThrow(/E2BIG/)
+    fake.requests.length = 0
+    const gate = await runAction({
+      inputs: { 'wait-for': list, timeout: '60s' },
+      env: cloudFrontEnv(fake),
+      timeoutMs: 120_000,
+    })
+    expect(errors(gate)).toEqual([])
+    expect(gate.outputs.status).toBe('Completed')
+    expect(JSON.parse(gate.outputs['invalidation-ids'] ?? '[]')).toEqual(
+      JSON.parse(deploy.outputs['invalidation-ids'] ?? ''),
+    )
+    expect(allCompleted()).toBe(true)
+    expect(ops().every((o) => o === 'GetInvalidation')).toBe(true)
+  }, 180_000)
+
+  it('past one input, the list names the distribution DIST/*, and a gate given it waits for all there', async () => {
+    fake.completionDelayMs = 3000
+    const deploy = await deployMany(1200)
+    expect(deploy.outputs['invalidation-list']).toBe(`${SITE}/*`)
+    expect(deploy.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      expect.stringMatching(
+        /^The 'invalidation-list' output names E1SITE0000001\/\* for its 1200 invalidations/,
+      ) as string,
+    ])
+    const other = fake.seedInvalidation(SITE, ['/someone-else'], { completesInMs: 4000 })
+    fake.requests.length = 0
+    const gate = await runAction({
+      inputs: { 'wait-for': deploy.outputs['invalidation-list'] ?? '', timeout: '60s' },
+      env: cloudFrontEnv(fake),
+      timeoutMs: 120_000,
+    })
+    expect(errors(gate)).toEqual([])
+    expect(gate.outputs.status).toBe('Completed')
+    const waited = JSON.parse(gate.outputs['invalidation-ids'] ?? '[]') as string[]
+    // Every one the deploy made that was still in progress, and the other one: never fewer.
+    const pending = fake.invalidations(SITE).filter((i) => !i.seeded)
+    expect(waited).toContain(other.id)
+    expect(waited.length).toBeGreaterThan(1)
+    expect(allCompleted()).toBe(true)
+    expect(pending.every((i) => i.completeTime.getTime() <= Date.now())).toBe(true)
+    expect(ops().filter((o) => o === 'ListInvalidations').length).toBeGreaterThanOrEqual(1)
+  }, 180_000)
+
+  it('DIST/* waits for what is in progress there, and passes at once when nothing is', async () => {
+    fake.seedInvalidation(SITE, ['/old'], { status: 'Completed', createdMsAgo: 60_000 })
+    const a = fake.seedInvalidation(SITE, ['/a', '/b'], { completesInMs: 1500 })
+    const b = fake.seedInvalidation(SITE, ['/c/*'], { completesInMs: 800 })
+    const gate = await run({ 'wait-for': `${SITE}/*`, timeout: '30s' })
+    expect(errors(gate)).toEqual([])
+    expect(gate.outputs.status).toBe('Completed')
+    expect(JSON.parse(gate.outputs.invalidations ?? '[]')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: a.id, pathCount: 2, status: 'Completed' }),
+        expect.objectContaining({ id: b.id, pathCount: 1, status: 'Completed' }),
+      ]),
+    )
+    expect(JSON.parse(gate.outputs['invalidation-ids'] ?? '[]')).toHaveLength(2) // not the Completed one
+    expect(allCompleted()).toBe(true)
+
+    const idle = await run({ 'wait-for': `${SITE}/*` })
+    expect(idle.code).toBe(0)
+    expect(idle.outputs.status).toBe('Completed')
+    expect(idle.annotations.find((x) => x.level === 'notice')?.message).toBe(
+      `Nothing in progress on ${SITE}: every invalidation there is Completed.`,
+    )
+  })
+
+  it('DIST/* fails with the permission to grant when ListInvalidations is denied', async () => {
+    fake.inject({ op: 'ListInvalidations', kind: 'AccessDenied', times: Infinity })
+    const gate = await run({ 'wait-for': `${SITE}/*` })
+    expect(gate.code).toBe(1)
+    expect(errors(gate)[0]).toMatch(
+      /^E1SITE0000001: access denied to ListInvalidations: the role needs cloudfront:ListInvalidations/,
+    )
+    expect(gate.outputs.status).toBe('Failed')
   })
 })

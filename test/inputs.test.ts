@@ -7,6 +7,7 @@ import { readInputs } from '../src/inputs.js'
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? ''
 const base = { 'distribution-id': 'E2EXAMPLE0000', paths: '/index.html' }
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'
 const env = { GITHUB_RUN_ID: '123', GITHUB_RUN_ATTEMPT: '2', GITHUB_ACTION: 'invalidate' }
 
 function inputError(values: Record<string, string>, e: Record<string, string> = env): InputError {
@@ -28,11 +29,11 @@ describe('readInputs defaults', () => {
       wait: false,
       dryRun: false,
       timeoutMs: 15 * 60_000,
-      callerReference: '123-2-invalidate',
       awsRegion: 'us-east-1',
       workspace: '/work',
     })
     expect(i.items).toEqual([{ kind: 'path', value: '/index.html' }])
+    expect(i.callerReference).toMatch(new RegExp(`^123-2-${UUID}$`))
   })
 
   it('reads lists, booleans, durations and regions', () => {
@@ -61,15 +62,35 @@ describe('readInputs defaults', () => {
     expect(i.callerReference).toBe('deploy-42')
   })
 
+  it('takes timeouts up to 596h, the longest a timer holds', () => {
+    expect(readInputs(reader({ ...base, timeout: '596h' }), env).timeoutMs).toBe(596 * 3_600_000)
+    expect(readInputs(reader({ ...base, timeout: '2145600' }), env).timeoutMs).toBe(2_145_600_000)
+    expect(596 * 3_600_000).toBeLessThanOrEqual(2 ** 31 - 1)
+  })
+
   it('takes AWS_REGION when aws-region is empty', () => {
     expect(readInputs(reader(base), { AWS_REGION: 'ap-south-1' }).awsRegion).toBe('ap-south-1')
   })
 
-  it('makes a random caller reference outside Actions and shortens long ones', () => {
-    const a = readInputs(reader(base), {}).callerReference
-    expect(a).toMatch(/^cli-[0-9a-f]{16}$/)
-    const long = readInputs(reader({ ...base, 'caller-reference': 'x'.repeat(200) }), {}).callerReference
-    expect(long.length).toBeLessThanOrEqual(64)
+  it('makes the default caller reference unique to each execution, even of the same job and step', () => {
+    // Two matrix legs (or a reusable workflow called twice) share run id, attempt, job and step id.
+    const leg = { ...env, GITHUB_JOB: 'deploy' }
+    const a = readInputs(reader(base), leg).callerReference
+    const b = readInputs(reader(base), leg).callerReference
+    expect(a).toMatch(new RegExp(`^123-2-deploy-${UUID}$`))
+    expect(b).toMatch(new RegExp(`^123-2-deploy-${UUID}$`))
+    expect(a).not.toBe(b)
+    expect(readInputs(reader(base), {}).callerReference).toMatch(new RegExp(`^cli-${UUID}$`))
+    // The job id is only for a reader: anything odd in it is dropped, and it is cut.
+    const odd = readInputs(reader(base), { ...env, GITHUB_JOB: `a/b c${'x'.repeat(40)}` }).callerReference
+    expect(odd).toMatch(new RegExp(`^123-2-abc${'x'.repeat(21)}-${UUID}$`))
+  })
+
+  it('keeps an explicit caller-reference as given, so a rerun can be deliberately idempotent', () => {
+    const r = readInputs(reader({ ...base, 'caller-reference': ' release-1.4.2 ' }), env).callerReference
+    expect(r).toBe('release-1.4.2')
+    const long = readInputs(reader({ ...base, 'caller-reference': 'x'.repeat(200) }), env).callerReference
+    expect(long).toBe('x'.repeat(200)) // callerReference() shortens the whole reference, base included
   })
 
   it('reads paths-file relative to the workspace, after paths, deduplicated', () => {
@@ -104,6 +125,13 @@ describe('readInputs errors name the input and what is allowed', () => {
     [{ ...base, 'dry-run': '1' }, 'dry-run', /not a boolean/],
     [{ ...base, timeout: '15 minutes' }, 'timeout', /not a duration/],
     [{ ...base, timeout: '0' }, 'timeout', /not a duration/],
+    [
+      { ...base, timeout: '597h' },
+      'timeout',
+      /"597h" is longer than a timer can hold: at most 596h \(24\.8 days\)/,
+    ],
+    [{ ...base, timeout: '2149200' }, 'timeout', /at most 596h/],
+    [{ ...base, timeout: `${'9'.repeat(400)}h` }, 'timeout', /at most 596h/],
     [{ ...base, 'aws-region': 'mars' }, 'aws-region', /not an AWS region/],
     [{ ...base, 'paths-file': 'missing.txt' }, 'paths-file', /cannot be read \(no such file/],
     [{ ...base, 'caller-reference': 'a\u0001b' }, 'caller-reference', /control characters/],

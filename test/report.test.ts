@@ -7,6 +7,7 @@ import {
   boundedJsonArray,
   buildOutputs,
   buildSummary,
+  invalidationList,
   resultLine,
   runStatus,
   type RunState,
@@ -54,6 +55,9 @@ describe('runStatus', () => {
     ['Skipped', state({ gate: true, plans: [] })],
     ['Completed', state({ gate: true, plans: [], records: [record('I1', 1, 'Completed')] })],
     ['Failed', state({ gate: true, plans: [], records: [record('I1', 1, 'Completed')], errors: ['e'] })],
+    // DIST/* with nothing in progress there: everything on it is Completed (not Skipped, which is `[]`).
+    ['Completed', state({ gate: true, plans: [], gateAll: ['E2EXAMPLE0000'] })],
+    ['Failed', state({ gate: true, plans: [], gateAll: ['E2EXAMPLE0000'], timedOut: true })],
   ] as const)('%s', (status, s) => {
     expect(runStatus(s)).toBe(status)
   })
@@ -75,6 +79,7 @@ describe('outputs', () => {
           createTime: '2026-11-24T00:00:00.000Z',
         },
       ]),
+      'invalidation-list': 'E2EXAMPLE0000/I1',
       paths: '["/p/0.html","/p/1.html","/p/2.html"]',
       'path-count': '3',
       'requested-path-count': '3',
@@ -110,6 +115,67 @@ describe('outputs', () => {
 
   it('bounds a JSON array by bytes, counting multi-byte characters', () => {
     expect(boundedJsonArray(['ü', 'ü', 'ü'], 2 + 4 + 1 + 4)).toEqual({ json: '["ü","ü"]', cut: 1 })
+  })
+})
+
+describe('invalidation-list', () => {
+  const on = (distributionId: string, ids: string[]): InvalidationRecord[] =>
+    ids.map((id) => ({ ...record(id, 1), distributionId }))
+  const many = (n: number): string[] => Array.from({ length: n }, (_, i) => `I${String(i).padStart(13, '0')}`)
+
+  it('lists DISTRIBUTION/ID lines in creation order, and [] for none', () => {
+    const records = [...on('E2EXAMPLE0000', ['IAAA1', 'IBBB2']), ...on('dt_tenant1', ['ICCC3'])]
+    expect(invalidationList(records, 32_000)).toEqual({
+      text: 'E2EXAMPLE0000/IAAA1\nE2EXAMPLE0000/IBBB2\ndt_tenant1/ICCC3',
+      widened: [],
+    })
+    // An empty input would read as "no wait-for"; [] is what a gate takes as "the deploy made none".
+    expect(invalidationList([], 32_000)).toEqual({ text: '[]', widened: [] })
+  })
+
+  it('takes about 29 bytes an invalidation: 1,000 fit one input as they are', () => {
+    const { text, widened } = invalidationList(on('E2EXAMPLE0000', many(1000)), 32_000)
+    expect(widened).toEqual([])
+    expect(text.split('\n')).toHaveLength(1000)
+    expect(text.length).toBe(1000 * 29 - 1)
+  })
+
+  it('names the busiest distributions DIST/* until the list fits, keeping the others exact', () => {
+    const records = [
+      ...on('E1SMALL000000', many(3)),
+      ...on('E2EXAMPLE0000', many(1500)),
+      ...on('E3EXAMPLE1111', many(100)),
+    ]
+    const { text, widened } = invalidationList(records, 32_000)
+    expect(widened).toEqual([{ distributionId: 'E2EXAMPLE0000', count: 1500 }])
+    const lines = text.split('\n')
+    expect(lines).toHaveLength(3 + 1 + 100)
+    expect(lines[3]).toBe('E2EXAMPLE0000/*')
+    expect(lines.filter((l) => l.startsWith('E3EXAMPLE1111/I'))).toHaveLength(100)
+    expect(text.length).toBeLessThanOrEqual(32_000)
+  })
+
+  it('warns when it widens, and when even one line per distribution is too long for one input', () => {
+    const wide = buildOutputs(state({ records: on('E2EXAMPLE0000', many(1500)) }))
+    expect(wide.outputs['invalidation-list']).toBe('E2EXAMPLE0000/*')
+    expect(wide.warnings).toEqual([
+      expect.stringMatching(
+        /^The 'invalidation-list' output names E2EXAMPLE0000\/\* for its 1500 invalidations, to fit one input of a later step \(32,000 bytes\)/,
+      ) as string,
+    ])
+    const tenants = Array.from({ length: 1500 }, (_, i) =>
+      on(`dt_tenant${String(i).padStart(20, '0')}`, ['IAAA1']),
+    )
+    const over = buildOutputs(state({ records: tenants.flat() }))
+    const lines = over.outputs['invalidation-list']?.split('\n') ?? []
+    expect(lines).toHaveLength(1500) // complete, never cut
+    expect(lines[0]).toBe('dt_tenant00000000000000000000/*')
+    expect(over.warnings).toEqual([
+      expect.stringMatching(
+        /^The 'invalidation-list' output names dt_tenant\d+\/\* for its 1 invalidations, .*and 1495 more/,
+      ) as string,
+      expect.stringMatching(/^The 'invalidation-list' output takes \d+ KiB, .* may fail to start/) as string,
+    ])
   })
 })
 

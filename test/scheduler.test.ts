@@ -227,6 +227,37 @@ describe('callerReference', () => {
     ]
     expect(new Set([a, ...others]).size).toBe(5)
   })
+
+  it('stays within 128 printable ASCII characters, and distinct, whatever the base and target', () => {
+    const uuidBase = '987654321012-12-deploy-site-and-docs-000-9f1c2e4a-3b5d-4c6e-8f70-a1b2c3d4e5f6'
+    const tenant = `dt_${'A'.repeat(64)}`
+    const refs = [
+      callerReference(uuidBase, tenant, 99_999, ['/a']),
+      callerReference(uuidBase, tenant, 99_998, ['/a']),
+      callerReference('x'.repeat(500), 'E1', 0, ['/a']),
+      callerReference(`${'x'.repeat(500)}y`, 'E1', 0, ['/a']),
+      callerReference('déploiement', 'E1', 0, ['/a']),
+      callerReference('déploiement-2', 'E1', 0, ['/a']),
+    ]
+    for (const r of refs) {
+      expect(r.length).toBeLessThanOrEqual(128)
+      expect(r).toMatch(/^[\x20-\x7e]+$/)
+    }
+    expect(new Set(refs).size).toBe(refs.length)
+    // Shortened ones keep a readable head and end in a hash of the whole reference.
+    expect(refs[0]).toMatch(/^987654321012-12-deploy-site.*~[0-9a-f]{32}$/)
+    expect(refs[4]).toMatch(/^d_ploiement\/E1\/1\/.*~[0-9a-f]{32}$/)
+    // A typical default (run id, attempt, job, UUID) on a distribution is sent whole.
+    const typical = callerReference(
+      '12345678901-1-deploy-9f1c2e4a-3b5d-4c6e-8f70-a1b2c3d4e5f6',
+      'E2EXAMPLE0000',
+      0,
+      ['/a'],
+    )
+    expect(typical).toMatch(
+      /^12345678901-1-deploy-9f1c2e4a-3b5d-4c6e-8f70-a1b2c3d4e5f6\/E2EXAMPLE0000\/1\/[0-9a-f]{12}$/,
+    )
+  })
 })
 
 describe('pollInterval', () => {

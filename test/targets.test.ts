@@ -86,6 +86,14 @@ describe('parseWaitFor', () => {
     expect(parseWaitFor('[]')).toEqual([])
   })
 
+  it('reads DISTRIBUTION/* (everything in progress there) beside ids, once each', () => {
+    expect(parseWaitFor('E2EXAMPLE0000/*\ndt_abc/*\nE2EXAMPLE0000/IAAAAA1\nE2EXAMPLE0000/*')).toEqual([
+      { distributionId: 'E2EXAMPLE0000', id: '*' },
+      { distributionId: 'dt_abc', id: '*' },
+      { distributionId: 'E2EXAMPLE0000', id: 'IAAAAA1' },
+    ])
+  })
+
   it.each([
     ['{"a":1}', /not valid JSON|expected a JSON array/],
     ['[1]', /item 0 has no/],
@@ -95,6 +103,12 @@ describe('parseWaitFor', () => {
     ],
     ['E2EXAMPLE0000/iaaaa', /is not an invalidation id/],
     ['E2EXAMPLE0000/IAAAAA1/x', /is not DISTRIBUTION\/ID/],
+    // '*' stands for the whole distribution only: never a pattern, never in the JSON form.
+    ['E2EXAMPLE0000/IAAA*', /"IAAA\*" is not an invalidation id \(or '\*' for everything in progress/],
+    ['E2EXAMPLE0000/**', /is not an invalidation id/],
+    ['*/*', /"\*" is not a distribution or tenant id/],
+    ['E2EXAMPLE0000/', /is not DISTRIBUTION\/ID or DISTRIBUTION\/\*/],
+    ['[{"distributionId":"E2EXAMPLE0000","id":"*"}]', /item 0: "\*" is not an invalidation id$/],
   ])('rejects %s', (text, message) => {
     expect(parseWaitFor(text)).toMatch(message)
   })

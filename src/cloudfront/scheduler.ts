@@ -8,13 +8,18 @@
  * distribution with an explained error, keeping what was already created in the records.
  */
 import { createHash } from 'node:crypto'
-import { MAX_FILE_PATHS_IN_PROGRESS, MAX_WILDCARD_PATHS_IN_PROGRESS } from '../constants.js'
+import {
+  MAX_CALLER_REFERENCE_LENGTH,
+  MAX_FILE_PATHS_IN_PROGRESS,
+  MAX_WILDCARD_PATHS_IN_PROGRESS,
+} from '../constants.js'
 import { quotaUse, type QuotaUse } from '../paths/chunk.js'
 import type { Item } from '../paths/encode.js'
-import type { CloudFrontApi } from './api.js'
+import type { CloudFrontApi, InvalidationInfo } from './api.js'
 import type { Clock } from './clock.js'
 import { classify, errorName, explain } from './errors.js'
-import { backoff, withRetry } from './retry.js'
+import { listInProgress } from './list.js'
+import { backoff, withRetry, type RetryContext } from './retry.js'
 import { Tracker, type InvalidationRecord } from './tracker.js'
 
 export interface SchedulerLog {
@@ -58,9 +63,11 @@ export interface SubmitResult {
 }
 
 /**
- * The CallerReference of one batch: the run's base, the distribution, the batch number and a hash of the
- * batch's paths. Deterministic, so a create retried after a dropped connection is recognised by
- * CloudFront instead of making a second invalidation; distinct per batch and per distribution.
+ * The CallerReference of one batch: the execution's base, the distribution, the batch number and a hash of
+ * the batch's paths. A pure function of those, so a create retried after a lost answer sends the same
+ * reference and CloudFront returns the invalidation it already made; distinct per batch and distribution.
+ * At most MAX_CALLER_REFERENCE_LENGTH printable ASCII characters: a longer one (a long explicit base, a long
+ * tenant id) keeps its readable head and ends with a hash of the whole, so distinct references stay distinct.
  */
 export function callerReference(
   base: string,
@@ -68,51 +75,46 @@ export function callerReference(
   batch: number,
   paths: readonly string[],
 ): string {
-  const hash = createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 12)
-  return `${base}/${distributionId}/${batch + 1}/${hash}`
+  const ref = `${base}/${distributionId}/${batch + 1}/${sha256(paths.join('\n')).slice(0, 12)}`
+  if (ref.length <= MAX_CALLER_REFERENCE_LENGTH && /^[\x20-\x7e]*$/.test(ref)) return ref
+  const digest = sha256(ref).slice(0, 32)
+  const head = ref.slice(0, MAX_CALLER_REFERENCE_LENGTH - digest.length - 1).replace(/[^\x20-\x7e]/g, '_')
+  return `${head}~${digest}`
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
 }
 
 /** Pages of ListInvalidations read at most when counting what is already in progress. */
 const MAX_LIST_PAGES = 5
 
 /** Count invalidations already in progress (List, then Get each InProgress one for its path counts). */
-async function loadExisting(
-  tracker: Tracker,
-  o: SubmitOptions,
-  retry: Parameters<typeof withRetry>[1],
-): Promise<void> {
-  let marker: string | undefined
-  for (let page = 0; page < MAX_LIST_PAGES; page++) {
-    let answer: Awaited<ReturnType<CloudFrontApi['listInvalidations']>>
-    try {
-      answer = await withRetry(`ListInvalidations ${o.distributionId}`, retry, () =>
-        o.api.listInvalidations(o.distributionId, marker, o.signal),
-      )
-    } catch (e) {
-      if (errorName(e) === 'AccessDenied' || errorName(e) === 'AccessDeniedException') {
-        // Many existing policies grant only Create/GetInvalidation: go on, and let the quota retry cover it.
-        o.onListDenied()
-        return
-      }
-      throw new Error(explain(e, 'ListInvalidations', o.distributionId), { cause: e })
+async function loadExisting(tracker: Tracker, o: SubmitOptions, retry: RetryContext): Promise<void> {
+  let running: InvalidationInfo[]
+  try {
+    // Past MAX_LIST_PAGES, any older invalidation still running shows up as a quota refusal, waited out.
+    running = (await listInProgress(o.api, o.distributionId, retry, MAX_LIST_PAGES)).items
+  } catch (e) {
+    if (errorName(e) === 'AccessDenied' || errorName(e) === 'AccessDeniedException') {
+      // Many existing policies grant only Create/GetInvalidation: go on, and let the quota retry cover it.
+      o.onListDenied()
+      return
     }
-    const running = answer.items.filter((i) => i.status !== 'Completed')
-    for (const inv of running) {
-      const full = await tracker.lookup(inv.id)
-      if (full.status === 'Completed') continue
-      const use = quotaUse(
-        (full.paths ?? []).map((p) => ({ kind: p.endsWith('*') ? 'wildcard' : 'path', value: p })),
-      )
-      tracker.add(inv.id, use, undefined, o.clock.now())
-    }
-    if (tracker.size > 0) {
-      o.log.info(
-        `${o.distributionId}: ${tracker.size} invalidation(s) already in progress (${tracker.inFlight.files} file paths, ${tracker.inFlight.wildcards} wildcards) count against the quotas`,
-      )
-    }
-    // Newest first: once a page holds nothing in progress, older pages will not either.
-    if (running.length === 0 || answer.nextMarker === undefined) return
-    marker = answer.nextMarker
+    throw new Error(explain(e, 'ListInvalidations', o.distributionId), { cause: e })
+  }
+  for (const inv of running) {
+    const full = await tracker.lookup(inv.id)
+    if (full.status === 'Completed') continue
+    const use = quotaUse(
+      (full.paths ?? []).map((p) => ({ kind: p.endsWith('*') ? 'wildcard' : 'path', value: p })),
+    )
+    tracker.add(inv.id, use, undefined, o.clock.now())
+  }
+  if (tracker.size > 0) {
+    o.log.info(
+      `${o.distributionId}: ${tracker.size} invalidation(s) already in progress (${tracker.inFlight.files} file paths, ${tracker.inFlight.wildcards} wildcards) count against the quotas`,
+    )
   }
 }
 
