@@ -414,7 +414,7 @@ describe('.env.example for npm run local-action', () => {
 
   it('is what `npm run local-action` reads, with the entry point that exports run()', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> }
-    expect(pkg.scripts['local-action']).toBe('local-action . src/main.ts .env')
-    expect(read('src/main.ts')).toMatch(/export async function run\(/)
+    expect(pkg.scripts['local-action']).toBe('local-action . src/local-action.ts .env')
+    expect(read('src/local-action.ts')).toMatch(/export async function run\(/)
   })
 })
