@@ -55,6 +55,8 @@ function makeSite(dir: string): void {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'cfi-summary-png-'))
+// runAction makes its step folders with os.tmpdir(): inside ours, so the clean-up below removes them too.
+process.env.TMPDIR = dir
 const fake = await FakeCloudFront.start({ distributions: [DIST], completionDelayMs: 12_000 })
 try {
   makeSite(dir)

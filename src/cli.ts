@@ -10,7 +10,7 @@ import { errorMessage, InputError } from './errors.js'
 import type { Io } from './io.js'
 import { warnIfUnsupportedNode } from './node-support.js'
 import { execute } from './pipeline.js'
-import { PACKAGE_NAME, VERSION } from './version.js'
+import { DOCS_URL, PACKAGE_NAME, VERSION } from './version.js'
 
 /** Every input of action.yml, which is also every flag (a test keeps the two lists equal). */
 export const INPUT_NAMES = [
@@ -99,7 +99,7 @@ export const HELP = `Usage: cloudfront-invalidate --distribution-id ID [--paths 
 
 Invalidates CloudFront paths within the quotas, optionally waiting until they are live.
 Same engine and names as the GitHub Action's inputs. npm package: ${PACKAGE_NAME}.
-Docs: https://github.com/cloudfront-invalidate/cloudfront-invalidate/blob/main/docs/cli.md
+Docs: ${DOCS_URL}/cli.md
 
   --distribution-id ID   distribution id(s), dt_ tenant id(s) or domain name(s); repeat or use commas
   --paths PATH           a path or #tag; repeat for more

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { HELP } from '../src/cli.js'
-import { VERSION } from '../src/version.js'
+import { DOCS_URL, VERSION } from '../src/version.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const read = (path: string): string => readFileSync(join(root, path), 'utf8')
@@ -119,6 +119,20 @@ describe('documents', () => {
     const urls = [...HELP.matchAll(/https:\/\/\S+/g)].map((m) => m[0])
     expect(urls.length).toBeGreaterThan(0)
     for (const url of urls) expect(problem('README.md', url), url).toBeUndefined()
+  })
+
+  it('src/: messages name documentation pages that exist, never a README section', () => {
+    const files = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.ts'),
+    )
+    const pages: string[] = []
+    for (const file of files) {
+      const text = read(join('src', file))
+      expect(text, file).not.toMatch(/README\s+"/)
+      for (const m of text.matchAll(/\$\{DOCS_URL\}\/([\w-]+\.md)/g)) pages.push(m[1] ?? '')
+    }
+    expect(pages.length).toBeGreaterThan(0)
+    for (const page of pages) expect(problem('README.md', `${DOCS_URL}/${page}`), page).toBeUndefined()
   })
 
   it('docs/cli.md shows the real --help', () => {
