@@ -135,6 +135,18 @@ describe('documents', () => {
     for (const page of pages) expect(problem('README.md', `${DOCS_URL}/${page}`), page).toBeUndefined()
   })
 
+  it('nowhere tells users to `npx` a package we do not own (cloudfront-invalidate is someone else’s)', () => {
+    const examples = readdirSync(join(root, 'examples')).map((f) => `examples/${f}`)
+    const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `src/${f}`)
+    for (const file of [...DOCUMENTS, ...examples, ...sources, 'action.yml', '.env.example']) {
+      expect(read(file), file).not.toMatch(
+        /\b(npx|npm exec|pnpm dlx|yarn dlx|bunx) +cloudfront-invalidate(?!-action)\b/,
+      )
+    }
+  })
+
   it('docs/cli.md shows the real --help', () => {
     const shown = /## `--help`\n\n```text\n([\s\S]*?)```/.exec(read('docs/cli.md'))?.[1]
     expect(shown, 'copy the output of `npm run cli -- --help` into docs/cli.md').toBe(HELP)
