@@ -6,11 +6,13 @@ import { parse } from 'yaml'
 const root = new URL('../', import.meta.url)
 const action = parse(readFileSync(new URL('action.yml', root), 'utf8'))
 
+// A documentation page named in a description (docs/collapse.md) becomes a link in the table.
 const cell = (text) =>
   String(text ?? '')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/\|/g, '\\|')
+    .replace(/(?<![\w/[])(docs\/[\w-]+\.md)\b/g, '[$1]($1)')
 
 export function inputsTable() {
   const rows = Object.entries(action.inputs).map(([name, spec]) => {

@@ -9,8 +9,9 @@
 import { errorMessage, InputError } from './errors.js'
 import type { Io } from './io.js'
 import { jsonLogSafe, logSafe } from './log-safe.js'
+import { warnIfUnsupportedNode } from './node-support.js'
 import { execute } from './pipeline.js'
-import { VERSION } from './version.js'
+import { DOCS_URL, PACKAGE_NAME, VERSION } from './version.js'
 
 /** Every input of action.yml, which is also every flag (a test keeps the two lists equal). */
 export const INPUT_NAMES = [
@@ -98,7 +99,8 @@ const GROUP_PREVIEW = 20
 export const HELP = `Usage: cloudfront-invalidate --distribution-id ID [--paths PATH ...] [options]
 
 Invalidates CloudFront paths within the quotas, optionally waiting until they are live.
-Same engine and names as the GitHub Action's inputs (see README).
+Same engine and names as the GitHub Action's inputs. npm package: ${PACKAGE_NAME}.
+Docs: ${DOCS_URL}/cli.md
 
   --distribution-id ID   distribution id(s), dt_ tenant id(s) or domain name(s); repeat or use commas
   --paths PATH           a path or #tag; repeat for more
@@ -129,6 +131,7 @@ Exit codes: 0 done, 1 the run failed, 2 bad flags or inputs.
 
 /** Run the CLI; returns the exit code. */
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  warnIfUnsupportedNode((line) => process.stderr.write(`cloudfront-invalidate: warning: ${line}\n`))
   let args: CliArgs
   try {
     args = parseArgs(argv)

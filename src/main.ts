@@ -70,13 +70,23 @@ export function setFailed(message: string): void {
   issueCommand('error', {}, logSafe(message))
 }
 
+/**
+ * What a run needs from its host: the light wrappers above on the runner, or @actions/core's public API
+ * for `npm run local-action`, which can replace only that (local-action.ts).
+ */
+export interface Host {
+  getInput: (name: string) => string
+  io: Io
+  setFailed: (message: string) => void
+}
+
 /** Run the action. Never throws: a failure is reported with setFailed (one line; the stack only as debug). */
-export async function run(deps: Deps = {}): Promise<void> {
+export async function run(deps: Deps = {}, host: Host = { getInput, io, setFailed }): Promise<void> {
   try {
-    await execute(getInput, process.env, io, deps)
+    await execute(host.getInput, process.env, host.io, deps)
   } catch (e) {
     // The runner shows ::debug:: lines only when step debug logging (ACTIONS_STEP_DEBUG) is on.
-    if (e instanceof Error && e.stack) io.debug(e.stack)
-    setFailed(errorMessage(e))
+    if (e instanceof Error && e.stack) host.io.debug(e.stack)
+    host.setFailed(errorMessage(e))
   }
 }

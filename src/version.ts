@@ -1,2 +1,8 @@
 /** The release, as in package.json (a test keeps them equal): shown by --version and in the user agent. */
-export const VERSION = '0.1.0'
+export const VERSION = '1.0.0'
+
+/** The npm package (package.json `name`; a test keeps them equal). The command it installs is `cloudfront-invalidate`. */
+export const PACKAGE_NAME = 'cloudfront-invalidate-action'
+
+/** The documentation pages, for messages that send a user to one (a test checks that each page exists). */
+export const DOCS_URL = 'https://github.com/cloudfront-invalidate/cloudfront-invalidate/blob/main/docs'

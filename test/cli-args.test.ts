@@ -57,11 +57,13 @@ describe('parseArgs', () => {
     )
   })
 
-  it('reports the version of package.json', async () => {
-    const { VERSION } = await import('../src/version.js')
+  it('reports the version and the package name of package.json', async () => {
+    const { PACKAGE_NAME, VERSION } = await import('../src/version.js')
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      name: string
       version: string
     }
     expect(VERSION).toBe(pkg.version)
+    expect(PACKAGE_NAME).toBe(pkg.name)
   })
 })

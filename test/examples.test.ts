@@ -291,6 +291,59 @@ describe('examples/', () => {
   })
 })
 
+/** The ```yaml blocks of the README and docs/: workflows, jobs and steps as users will copy them. */
+const SNIPPETS = [
+  'README.md',
+  ...readdirSync(new URL('docs/', root))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+].flatMap((file) =>
+  [...read(file).matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)].map((m, i) => ({
+    where: `${file}, yaml block ${i + 1}`,
+    text: m[1] ?? '',
+  })),
+)
+
+/**
+ * A snippet as a workflow to check: a whole workflow, jobs without their `on:`, or steps (wrapped in a
+ * job); undefined for other YAML, such as a `permissions:` block.
+ */
+function snippetWorkflow(value: Json): { wf: Workflow; complete: boolean } | undefined {
+  const steps = Array.isArray(value)
+    ? value
+    : isObj(value) && ('uses' in value || 'run' in value)
+      ? [value]
+      : []
+  if (steps.length > 0) {
+    const job = { 'runs-on': 'ubuntu-latest', steps } as unknown as Job
+    return { wf: { on: 'push', jobs: { job } }, complete: false }
+  }
+  if (isObj(value) && isObj(value.jobs)) return { wf: value as unknown as Workflow, complete: 'on' in value }
+  return undefined
+}
+
+describe('workflows in README.md and docs/', () => {
+  it('are there to check', () => {
+    expect(SNIPPETS.length).toBeGreaterThan(5)
+  })
+
+  it.each(SNIPPETS)(
+    '$where: parses, and uses only the inputs and outputs of action.yml',
+    ({ where, text }) => {
+      const found = snippetWorkflow(parseYaml(text, where))
+      if (found === undefined) return
+      const { wf, complete } = found
+      // A fragment leaves out what the page around it gives: the trigger, the permissions, earlier steps.
+      const partial = /^no 'on'$|lacks permissions id-token|no step with id/
+      const problems = [...checkWorkflow(wf), ...checkActionUse(wf)].filter(
+        (p) => complete || !partial.test(p),
+      )
+      expect(problems).toEqual([])
+    },
+  )
+})
+
 describe('the checks themselves', () => {
   const wf = (text: string): Workflow => parseYaml(text, 'inline') as unknown as Workflow
   it('catch an unknown input, a wrong output, a missing job output and a pasted output', () => {
@@ -417,7 +470,7 @@ describe('.env.example for npm run local-action', () => {
 
   it('is what `npm run local-action` reads, with the entry point that exports run()', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> }
-    expect(pkg.scripts['local-action']).toBe('local-action . src/main.ts .env')
-    expect(read('src/main.ts')).toMatch(/export async function run\(/)
+    expect(pkg.scripts['local-action']).toBe('local-action . src/local-action.ts .env')
+    expect(read('src/local-action.ts')).toMatch(/export async function run\(/)
   })
 })

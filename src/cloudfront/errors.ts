@@ -3,6 +3,7 @@
  * Only here do we look at exception `name`s: to decide between retry, wait for quota, and stop.
  */
 import { quote } from '../errors.js'
+import { DOCS_URL } from '../version.js'
 
 export type ErrorClass = 'transient' | 'quota' | 'permanent'
 
@@ -106,7 +107,7 @@ export function explain(e: unknown, operation: string, target: string, context: 
   switch (name) {
     case 'AccessDenied':
     case 'AccessDeniedException':
-      return `${target}: access denied to ${op}: the role needs ${PERMISSION[op] ?? `cloudfront:${op}`} on ${arn} (see README "Permissions"). AWS said: ${message}`
+      return `${target}: access denied to ${op}: the role needs ${PERMISSION[op] ?? `cloudfront:${op}`} on ${arn} (see ${DOCS_URL}/permissions.md). AWS said: ${message}`
     case 'NoSuchDistribution':
       return `${target}: no such distribution in this AWS account: check 'distribution-id' and that the credentials are for the account that owns it. AWS said: ${message}`
     case 'EntityNotFound':

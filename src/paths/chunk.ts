@@ -12,7 +12,7 @@ export interface QuotaUse {
   wildcards: number
 }
 
-/** How an item counts against the quotas; tags are counted as file paths (see README "Limits"). */
+/** How an item counts against the quotas; tags are counted as file paths (see docs/limits.md). */
 export function quotaUse(items: readonly Item[]): QuotaUse {
   let wildcards = 0
   for (const item of items) if (item.kind === 'wildcard') wildcards++

@@ -90,6 +90,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>
   workspace?: string
   timeoutMs?: number
+  /** The bundle to run (default {@link BUNDLE}), e.g. one installed from the packed tarball. */
+  bundle?: string
 }
 
 /** Run dist/index.js as an action step. */
@@ -117,7 +119,7 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
   return new Promise((resolve) => {
     execFile(
       NODE24,
-      [BUNDLE],
+      [o.bundle ?? BUNDLE],
       {
         env,
         cwd: dir,
