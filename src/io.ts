@@ -12,6 +12,11 @@ export interface Io {
   /** A transient status line while waiting; hosts without a terminal may ignore it. */
   progress?(message: string): void
   setOutput(name: string, value: string): void
+  /**
+   * Whether GitHub's limits on outputs apply (default true): a long `paths` output is cut to fit, with a
+   * warning. A terminal (the CLI) has no such limits and sets false.
+   */
+  outputLimits?: boolean
   /** Write the job summary (Markdown). */
   summary(markdown: string): Promise<void>
 }

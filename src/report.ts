@@ -14,6 +14,7 @@ import { formatDuration } from './duration.js'
 import { batchCount, type DistributionPlan } from './plan.js'
 import { estimatedCostUsd } from './paths/collapse.js'
 import type { Item } from './paths/encode.js'
+import { voice } from './voice.js'
 
 /** `status` output values. `Failed`: the step failed before every batch was submitted. */
 export type RunStatus = 'Completed' | 'InProgress' | 'Planned' | 'Skipped' | 'Failed'
@@ -92,8 +93,14 @@ export function boundedJsonArray(values: readonly string[], maxBytes: number): {
   return { json: JSON.stringify(values.slice(0, n)), cut: values.length - n }
 }
 
-/** The step's outputs, plus warnings to print (a cut `paths` list). */
-export function buildOutputs(s: RunState): { outputs: Record<string, string>; warnings: string[] } {
+/**
+ * The step's outputs, plus warnings to print (a cut `paths` list). Without `limits` (a terminal, not
+ * GitHub) `paths` is never cut and there is nothing to warn about.
+ */
+export function buildOutputs(
+  s: RunState,
+  limits = true,
+): { outputs: Record<string, string>; warnings: string[] } {
   const invalidations = JSON.stringify(
     s.records.map((r) => ({
       distributionId: r.distributionId,
@@ -106,14 +113,14 @@ export function buildOutputs(s: RunState): { outputs: Record<string, string>; wa
   const ids = JSON.stringify(s.records.map((r) => r.id))
   const used = Buffer.byteLength(invalidations) + Buffer.byteLength(ids)
   const warnings: string[] = []
-  if (used > OUTPUTS_BUDGET_BYTES) {
+  if (limits && used > OUTPUTS_BUDGET_BYTES) {
     warnings.push(
-      `The 'invalidations' output describes ${s.records.length} invalidations in ${Math.round(used / 1024)} KiB, close to GitHub's 1 MB-per-job output limit: raise 'batch-size' to make fewer, larger invalidations.`,
+      `The 'invalidations' output describes ${s.records.length} invalidations in ${Math.round(used / 1024)} KiB, close to GitHub's 1 MB-per-job output limit: raise ${voice().option('batch-size')} to make fewer, larger invalidations.`,
     )
   }
   const paths = submittedPaths(s)
   const budget = Math.max(2, Math.min(MAX_PATHS_OUTPUT_BYTES, OUTPUTS_BUDGET_BYTES - used))
-  const { json, cut } = boundedJsonArray(paths, budget)
+  const { json, cut } = limits ? boundedJsonArray(paths, budget) : { json: JSON.stringify(paths), cut: 0 }
   if (cut > 0) {
     warnings.push(
       `The 'paths' output lists the first ${paths.length - cut} of ${paths.length} paths (cut at ${Math.round(budget / 1024)} KiB to stay under GitHub's 1 MB output limit); 'path-count' is exact.`,
@@ -161,7 +168,7 @@ export function resultLine(s: RunState): string {
     case 'Completed':
       return `Invalidated ${paths} path${paths === 1 ? '' : 's'} on ${where}: ${s.records.length} invalidation(s) Completed${time}.`
     case 'InProgress':
-      return `Submitted ${paths} path${paths === 1 ? '' : 's'} on ${where}: ${s.records.length} invalidation(s) in progress${time}${s.wait ? '' : ' (not waiting: set wait: true to wait for completion)'}.`
+      return `Submitted ${paths} path${paths === 1 ? '' : 's'} on ${where}: ${s.records.length} invalidation(s) in progress${time}${s.wait ? '' : ` (not waiting: ${voice().setting('wait', true)} waits for completion)`}.`
     case 'Failed':
       return `Failed after creating ${s.records.length} of ${batches} invalidation(s)${time}.`
   }
@@ -193,7 +200,7 @@ function gateLine(s: RunState, status: RunStatus): string {
   const time = s.timings.totalMs === undefined ? '' : ` in ${formatDuration(s.timings.totalMs)}`
   switch (status) {
     case 'Skipped':
-      return 'Nothing to wait for: wait-for lists no invalidation (the deploy step made none).'
+      return `Nothing to wait for: ${voice().option('wait-for')} lists no invalidation (the deploy step made none).`
     case 'Planned':
       return `Dry run: would wait for ${s.gateTargets ?? 0} invalidation(s) (no AWS call made).`
     case 'Completed':
