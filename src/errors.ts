@@ -2,6 +2,7 @@
  * Errors the action raises on purpose. Each carries a message written for the person reading the log:
  * what is wrong, where it came from and what to do. `main.ts` prints it as one line.
  */
+import { voice } from './voice.js'
 
 /** A bad input: raised before any AWS call, printed without a stack trace. */
 export class InputError extends Error {
@@ -9,9 +10,11 @@ export class InputError extends Error {
   constructor(
     /** The action input (or CLI flag) the problem is in. */
     readonly input: string,
-    detail: string,
+    /** The problem without the input's name, for a caller that words it again. */
+    readonly detail: string,
   ) {
-    super(`Input '${input}': ${detail}`)
+    // `Input 'paths': …` in a workflow, `--paths: …` on a command line (see voice.ts).
+    super(`${voice().inputLabel(input)}: ${detail}`)
   }
 }
 

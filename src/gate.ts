@@ -8,7 +8,7 @@
 import type { CloudFrontApi } from './cloudfront/api.js'
 import type { Clock } from './cloudfront/clock.js'
 import { explain } from './cloudfront/errors.js'
-import { listInProgress } from './cloudfront/list.js'
+import { listInProgress } from './cloudfront/pages.js'
 import type { RetryContext } from './cloudfront/retry.js'
 import { Tracker, type InvalidationRecord } from './cloudfront/tracker.js'
 import type { Io } from './io.js'
@@ -98,7 +98,7 @@ async function expand(
   if (!found.complete) {
     // Older pages may hold more in progress: a gate that might miss one must not pass.
     throw new Error(
-      `${distributionId}: more than ${MAX_GATE_LIST_PAGES * 100} invalidations listed and some still in progress, so ${distributionId}/* cannot be sure to see them all: give 'wait-for' the DISTRIBUTION/ID lines to wait for`,
+      `${distributionId}: more than ${MAX_GATE_LIST_PAGES * 100} invalidations listed and some still in progress, so ${distributionId}/* cannot be sure to see them all: name the invalidations to wait for by id (DISTRIBUTION/ID) instead`,
     )
   }
   io.info(`${distributionId}: ${found.items.length} invalidation(s) in progress to wait for`)

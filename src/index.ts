@@ -8,13 +8,14 @@
 if (
   process.env.RUNNER_DEBUG === '1' ||
   process.env.ACTIONS_STEP_DEBUG === 'true' ||
-  process.argv.includes('--verbose')
+  process.argv.includes('--verbose') ||
+  process.argv.includes('-v')
 ) {
   process.setSourceMapsEnabled(true)
 }
 
 if (process.env.CLOUDFRONT_INVALIDATE_MODE === 'cli') {
-  const { runCli } = await import('./cli.js')
+  const { runCli } = await import('./cli/index.js')
   process.exitCode = await runCli(process.argv.slice(2))
 } else {
   const { run } = await import('./main.js')

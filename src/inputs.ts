@@ -14,6 +14,7 @@ import { normalizeOriginPath } from './paths/origin-path.js'
 import { normalizePrefix } from './paths/url.js'
 import { parseRangeInput } from './sources/event.js'
 import { isTenant, parseTarget, parseWaitFor, type WaitTarget } from './targets.js'
+import { voice } from './voice.js'
 
 /** Reads one input's raw text ('' when not given). */
 export type InputReader = (name: string) => string
@@ -90,7 +91,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   if (waitForText !== '' && distributionText !== '') {
     throw new InputError(
       'wait-for',
-      'waits for invalidations an earlier step made, and creates none: drop distribution-id (or drop wait-for to create invalidations)',
+      `waits for invalidations an earlier step made, and creates none: drop ${voice().option('distribution-id')} (or drop ${voice().option('wait-for')} to create invalidations)`,
     )
   }
   const distributionIds = waitForText === '' ? readDistributionIds(distributionText) : []
@@ -99,10 +100,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   const dryRun = readBoolean(read, 'dry-run', false)
   const timeoutMs = readTimeout(read('timeout'))
   const callerReference = readCallerReference(read('caller-reference'), env)
-  const awsRegion = read('aws-region').trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1'
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(awsRegion)) {
-    throw new InputError('aws-region', `${quote(awsRegion)} is not an AWS region name (e.g. us-east-1)`)
-  }
+  const awsRegion = readRegion(read('aws-region'), env)
 
   const pathsText = read('paths')
   const pathsFile = read('paths-file').trim()
@@ -129,7 +127,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     if (collapse === 'off') {
       throw new InputError(
         'max-paths',
-        `is set (${quote(maxPathsText)}) but collapse is 'off'; use collapse: auto, or drop max-paths`,
+        `is set (${quote(maxPathsText)}) beside ${voice().setting('collapse', 'off')}; use ${voice().setting('collapse', 'auto')}, or drop ${voice().option('max-paths')}`,
       )
     }
     maxPaths = readInteger(read, 'max-paths', 1, Number.MAX_SAFE_INTEGER, 1)
@@ -183,7 +181,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     if (given.length > 0) {
       throw new InputError(
         'wait-for',
-        `waits for existing invalidations and creates none, so ${given.map(([n]) => `'${String(n)}'`).join(', ')} cannot be used beside it`,
+        `waits for existing invalidations and creates none, so ${given.map(([n]) => voice().option(String(n))).join(', ')} cannot be used beside it`,
       )
     }
     const waitFor = parseWaitFor(waitForText)
@@ -193,7 +191,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   if (!pathsGiven && files.length === 0 && diff === '' && syncLog === undefined) {
     throw new InputError(
       'paths',
-      'nothing to invalidate: give `paths` (one per line), `paths-file`, `files` patterns, `diff`, or `sync-log`',
+      `nothing to invalidate: give ${['paths', 'paths-file', 'files', 'diff'].map((n) => voice().option(n)).join(', ')} or ${voice().option('sync-log')}`,
     )
   }
 
@@ -242,7 +240,10 @@ function readOriginPath(text: string, dryRun: boolean, syncLogGiven: boolean): s
   const value = text.trim()
   if (value === '') return ''
   if (!syncLogGiven)
-    throw new InputError('origin-path', 'applies to sync-log keys only: set sync-log, or drop origin-path')
+    throw new InputError(
+      'origin-path',
+      `applies to sync-log keys only: set ${voice().option('sync-log')}, or drop ${voice().option('origin-path')}`,
+    )
   if (value === 'auto') {
     if (dryRun) {
       throw new InputError(
@@ -289,7 +290,7 @@ function readDistributionIds(text: string): string[] {
   if (ids.length === 0) {
     throw new InputError(
       'distribution-id',
-      'is required: one or more CloudFront distribution ids (e.g. E2EXAMPLE0000), or wait-for to wait for invalidations made earlier',
+      `is required: one or more CloudFront distribution ids (e.g. E2EXAMPLE0000), or ${voice().option('wait-for')} to wait for invalidations made earlier`,
     )
   }
   for (const id of ids) {
@@ -345,7 +346,17 @@ function readInteger(read: InputReader, name: string, min: number, max: number, 
   return n
 }
 
-function readTimeout(text: string): number {
+/** `aws-region`, else the environment's, else us-east-1 (CloudFront is global; the SDK still wants one). */
+export function readRegion(text: string, env: Env): string {
+  const region = text.trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1'
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new InputError('aws-region', `${quote(region)} is not an AWS region name (e.g. us-east-1)`)
+  }
+  return region
+}
+
+/** `timeout` in milliseconds (DEFAULT_TIMEOUT_MS when empty). */
+export function readTimeout(text: string): number {
   if (text.trim() === '') return DEFAULT_TIMEOUT_MS
   const ms = parseDuration(text)
   if (ms === undefined || ms <= 0) {

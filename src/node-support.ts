@@ -28,8 +28,8 @@ export function unsupportedNode(version: string): string | undefined {
  * warning about the same thing (nine lines, printed when the client is created), so the user reads it
  * once. The SDK reads the variable when it warns, so setting it before the first client is enough.
  */
-export function warnIfUnsupportedNode(write: (line: string) => void): void {
-  const line = unsupportedNode(process.version)
+export function warnIfUnsupportedNode(write: (line: string) => void, version = process.version): void {
+  const line = unsupportedNode(version)
   if (line === undefined) return
   write(line)
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'

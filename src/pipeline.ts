@@ -18,6 +18,7 @@ import { resolveAliases, syncItemsByOrigin } from './resolve.js'
 import { collectSources } from './sources/collect.js'
 import { ALL_IN_PROGRESS } from './targets.js'
 import { VERSION } from './version.js'
+import { voice } from './voice.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
 export interface Deps {
@@ -141,7 +142,7 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
     clearTimeout(timer)
     if (state !== undefined) {
       state.timings.totalMs = clock.now() - started
-      const { outputs, warnings } = buildOutputs(state)
+      const { outputs, warnings } = buildOutputs(state, io.outputLimits ?? true)
       for (const w of warnings) io.warning(w)
       for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
       await io.summary(buildSummary(state))
@@ -166,7 +167,7 @@ function throwIfFailed(run: RunState, inputs: Inputs): void {
       .map((r) => `${r.distributionId}/${r.id}`)
     const what = run.gate ? 'waited for' : 'created'
     throw new DeadlineError(
-      `timeout ${formatDuration(inputs.timeoutMs)} reached: ${run.records.length} invalidation(s) ${what}, ${pending.length} not Completed yet (${pending.slice(0, 5).join(', ')}${pending.length > 5 ? ', …' : ''}); their ids are in the outputs. Raise 'timeout'${run.gate ? '' : ' or set wait: false'}.`,
+      `timeout ${formatDuration(inputs.timeoutMs)} reached: ${run.records.length} invalidation(s) ${what}, ${pending.length} not Completed yet (${pending.slice(0, 5).join(', ')}${pending.length > 5 ? ', …' : ''}); their ids are in ${voice().results}. Raise ${voice().option('timeout')}${run.gate ? '' : ` or use ${voice().setting('wait', false)}`}.`,
     )
   }
 }

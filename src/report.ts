@@ -15,6 +15,7 @@ import { formatDuration } from './duration.js'
 import { batchCount, type DistributionPlan } from './plan.js'
 import { estimatedCostUsd } from './paths/collapse.js'
 import type { Item } from './paths/encode.js'
+import { voice } from './voice.js'
 
 /** `status` output values. `Failed`: the step failed before every batch was submitted. */
 export type RunStatus = 'Completed' | 'InProgress' | 'Planned' | 'Skipped' | 'Failed'
@@ -136,8 +137,15 @@ export function invalidationList(
   }
 }
 
-/** The step's outputs, plus warnings to print (a cut `paths` list, a widened `invalidation-list`). */
-export function buildOutputs(s: RunState): { outputs: Record<string, string>; warnings: string[] } {
+/**
+ * The step's outputs, plus warnings to print (a cut `paths` list, a widened `invalidation-list`). Without
+ * `limits` (a terminal, not GitHub) `paths` is never cut, `invalidation-list` never widened (no later
+ * step's input to fit), and there is nothing to warn about.
+ */
+export function buildOutputs(
+  s: RunState,
+  limits = true,
+): { outputs: Record<string, string>; warnings: string[] } {
   const invalidations = JSON.stringify(
     s.records.map((r) => ({
       distributionId: r.distributionId,
@@ -148,12 +156,12 @@ export function buildOutputs(s: RunState): { outputs: Record<string, string>; wa
     })),
   )
   const ids = JSON.stringify(s.records.map((r) => r.id))
-  const list = invalidationList(s.records, MAX_INPUT_BYTES)
+  const list = invalidationList(s.records, limits ? MAX_INPUT_BYTES : Infinity)
   const used = Buffer.byteLength(invalidations) + Buffer.byteLength(ids) + list.text.length
   const warnings: string[] = []
-  if (used > OUTPUTS_BUDGET_BYTES) {
+  if (limits && used > OUTPUTS_BUDGET_BYTES) {
     warnings.push(
-      `The 'invalidations' output describes ${s.records.length} invalidations in ${Math.round(used / 1024)} KiB, close to GitHub's 1 MB-per-job output limit: raise 'batch-size' to make fewer, larger invalidations.`,
+      `The 'invalidations' output describes ${s.records.length} invalidations in ${Math.round(used / 1024)} KiB, close to GitHub's 1 MB-per-job output limit: raise ${voice().option('batch-size')} to make fewer, larger invalidations.`,
     )
   }
   if (list.widened.length > 0) {
@@ -162,14 +170,14 @@ export function buildOutputs(s: RunState): { outputs: Record<string, string>; wa
       `The 'invalidation-list' output names ${named.slice(0, 5).join(', ')}${named.length > 5 ? `, and ${named.length - 5} more` : ''}, to fit one input of a later step (${formatCount(MAX_INPUT_BYTES)} bytes): a 'wait-for' gate given it waits for everything in progress there, these and any others.`,
     )
   }
-  if (list.text.length > MAX_INPUT_BYTES) {
+  if (limits && list.text.length > MAX_INPUT_BYTES) {
     warnings.push(
       `The 'invalidation-list' output takes ${Math.round(list.text.length / 1024)} KiB, one line per distribution or tenant, more than one input can carry on every runner (${formatCount(MAX_INPUT_BYTES)} bytes; Linux takes up to 128 KiB): a 'wait-for' gate given it may fail to start. Split the distributions or tenants over several steps.`,
     )
   }
   const paths = submittedPaths(s)
   const budget = Math.max(2, Math.min(MAX_PATHS_OUTPUT_BYTES, OUTPUTS_BUDGET_BYTES - used))
-  const { json, cut } = boundedJsonArray(paths, budget)
+  const { json, cut } = limits ? boundedJsonArray(paths, budget) : { json: JSON.stringify(paths), cut: 0 }
   if (cut > 0) {
     warnings.push(
       `The 'paths' output lists the first ${paths.length - cut} of ${paths.length} paths (cut at ${Math.round(budget / 1024)} KiB to stay under GitHub's 1 MB output limit); 'path-count' is exact.`,
@@ -218,7 +226,7 @@ export function resultLine(s: RunState): string {
     case 'Completed':
       return `Invalidated ${paths} path${paths === 1 ? '' : 's'} on ${where}: ${s.records.length} invalidation(s) Completed${time}.`
     case 'InProgress':
-      return `Submitted ${paths} path${paths === 1 ? '' : 's'} on ${where}: ${s.records.length} invalidation(s) in progress${time}${s.wait ? '' : ' (not waiting: set wait: true to wait for completion)'}.`
+      return `Submitted ${paths} path${paths === 1 ? '' : 's'} on ${where}: ${s.records.length} invalidation(s) in progress${time}${s.wait ? '' : ` (not waiting: ${voice().setting('wait', true)} waits for completion)`}.`
     case 'Failed':
       return `Failed after creating ${s.records.length} of ${batches} invalidation(s)${time}.`
   }
@@ -251,7 +259,7 @@ function gateLine(s: RunState, status: RunStatus): string {
   const all = (s.gateAll ?? []).join(', ')
   switch (status) {
     case 'Skipped':
-      return 'Nothing to wait for: wait-for lists no invalidation (the deploy step made none).'
+      return `Nothing to wait for: ${voice().option('wait-for')} lists no invalidation (the deploy step made none).`
     case 'Planned':
       return `Dry run: would wait for ${s.gateTargets ?? 0} invalidation(s)${all === '' ? '' : ` and everything in progress on ${all}`} (no AWS call made).`
     case 'Completed':

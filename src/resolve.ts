@@ -4,6 +4,7 @@
  * Called only in real runs, right before the first batch is planned.
  */
 import type { CloudFrontApi } from './cloudfront/api.js'
+import { listAllDistributions } from './cloudfront/pages.js'
 import { explain } from './cloudfront/errors.js'
 import { InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
@@ -36,7 +37,7 @@ export async function resolveAliases(
   }
   let all: DistributionAliases[]
   try {
-    all = await (await getApi()).listDistributionAliases(signal)
+    all = await listAllDistributions(await getApi(), signal)
   } catch (e) {
     if (signal.aborted) throw e
     throw new Error(explain(e, 'ListDistributions', names.join(', ')), { cause: e })

@@ -11,7 +11,7 @@ export const TENANT_ID = /^dt_[A-Za-z0-9]{1,64}$/
 /** An alternate domain name (CNAME): labels of letters, digits and hyphens, at least one dot. */
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i
 /** An invalidation id (e.g. I2J0I21PCUYOIK). */
-const INVALIDATION_ID = /^[A-Z0-9]{5,64}$/
+export const INVALIDATION_ID = /^[A-Z0-9]{5,64}$/
 
 export type TargetKind = 'distribution' | 'tenant' | 'alias'
 

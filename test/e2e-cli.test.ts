@@ -1,9 +1,11 @@
 /** The CLI as a user runs it (bin/ -> dist/index.js under Node 24). */
 import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { screen } from './support/cli.js'
 import { cloudFrontEnv, FakeCloudFront } from './support/fake-cloudfront.js'
-import { CLI, NODE24 } from './support/run-action.js'
+import { BUNDLE, CLI, NODE24 } from './support/run-action.js'
 
 const run = async (args: string[], env: Record<string, string> = {}) => {
   try {
@@ -38,10 +40,12 @@ describe('CLI', () => {
       '--json',
     ])
     expect(r.code).toBe(0)
+    // One document; counts are numbers.
     expect(JSON.parse(r.stdout)).toMatchObject({
       status: 'Planned',
       paths: ['/a%20b', '#tag'],
-      'path-count': '2',
+      'path-count': 2,
+      'batch-count': 1,
     })
   })
 
@@ -49,10 +53,13 @@ describe('CLI', () => {
     const bad = await run(['--distribution', 'E2EXAMPLE0000'])
     expect(bad.code).toBe(2)
     expect(bad.stderr.trim().split('\n')).toHaveLength(1)
-    expect(bad.stderr).toContain("Input '--distribution': unknown flag")
+    expect(bad.stderr).toContain('unknown flag --distribution; did you mean --distribution-id?')
     const input = await run(['--dry-run', '--distribution-id', 'nope', '--paths', '/x'])
     expect(input.code).toBe(2)
-    expect(input.stderr).toContain('Input \'distribution-id\': "nope" is not a distribution id')
+    // The CLI names its flags, not the action's inputs.
+    expect(input.stderr).toContain(
+      'cloudfront-invalidate: --distribution-id: "nope" is not a distribution id',
+    )
   })
 
   it('prints help with no arguments', async () => {
@@ -89,4 +96,71 @@ describe('CLI', () => {
       await fake.stop()
     }
   })
+
+  it('-V prints the version; boolean flags take no value (--dry-run -v)', async () => {
+    const version = await run(['-V'])
+    expect(version.code).toBe(0)
+    expect(version.stdout).toMatch(/^cloudfront-invalidate \d+\.\d+\.\d+\n$/)
+    const r = await run(['--distribution-id', 'E2EXAMPLE0000', '--paths', '/x', '--dry-run', '-v'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/^debug: inputs: .*"dryRun":true/m)
+  })
+
+  it('without credentials: the remedies of a terminal, not of a workflow', async () => {
+    const r = await run(['--distribution-id', 'E2EXAMPLE0000', '--paths', '/x'], {
+      HOME: '/nonexistent',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(
+      /no AWS credentials found: set AWS_PROFILE or pass --profile .*aws sso login.*--dry-run plans without AWS/,
+    )
+    expect(r.stderr).not.toMatch(/configure-aws-credentials|dry-run: true|Input '/)
+  })
+
+  it('lists invalidations as JSON', async () => {
+    const fake = await FakeCloudFront.start({ distributions: ['E2EXAMPLE0000'] })
+    try {
+      const seeded = fake.seedInvalidation('E2EXAMPLE0000', ['/a'], { status: 'Completed' })
+      const r = await run(['list', 'E2EXAMPLE0000', '--json'], cloudFrontEnv(fake))
+      expect(r.code).toBe(0)
+      expect(JSON.parse(r.stdout)).toEqual({
+        distributionId: 'E2EXAMPLE0000',
+        invalidations: [{ id: seeded.id, status: 'Completed', createTime: seeded.createTime.toISOString() }],
+        nextMarker: null,
+      })
+    } finally {
+      await fake.stop()
+    }
+  })
+
+  // A real terminal (a pty from util-linux `script`): the progress line is rewritten in place and
+  // cleared before the result, which once ran on from it: `…1/1 invalidation(s) CompletedInvalidated 1 path…`.
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'on a terminal, the progress line never runs into the result',
+    async () => {
+      const fake = await FakeCloudFront.start({ distributions: ['E2EXAMPLE0000'], completionDelayMs: 1500 })
+      try {
+        const argv = [NODE24, BUNDLE, '--distribution-id', 'E2EXAMPLE0000', '--paths', '/a', '--wait']
+        const { stdout } = await promisify(execFile)(
+          '/usr/bin/script',
+          ['-qec', argv.join(' '), '/dev/null'],
+          {
+            env: { PATH: process.env.PATH, CLOUDFRONT_INVALIDATE_MODE: 'cli', ...cloudFrontEnv(fake) },
+          },
+        )
+        const lines = screen(stdout)
+        expect(stdout).toContain('\x1b[K')
+        expect(
+          lines.some((l) => /^Invalidated 1 path on 1 distribution/.test(l)),
+          lines.join('\n'),
+        ).toBe(true)
+        for (const l of lines) expect(l).not.toMatch(/Completed\S*(Invalidated|DISTRIBUTION)/)
+      } finally {
+        await fake.stop()
+      }
+    },
+  )
 })

@@ -86,7 +86,7 @@ describe('collapse in a dry run', () => {
   })
 
   it.each([
-    [{ collapse: 'off', 'max-paths': '10' }, "Input 'max-paths': is set (\"10\") but collapse is 'off'"],
+    [{ collapse: 'off', 'max-paths': '10' }, 'Input \'max-paths\': is set ("10") beside collapse: off'],
     [{ collapse: 'sometimes' }, 'Input \'collapse\': "sometimes" is not one of: auto, off'],
     [{ 'max-paths': '0' }, 'Input \'max-paths\': "0" is not a whole number from 1'],
   ])('rejects %j', async (inputs, message) => {

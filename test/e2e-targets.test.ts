@@ -180,7 +180,7 @@ describe('wait-for release gates', () => {
     ],
     [
       { 'wait-for': '[]', 'distribution-id': SITE },
-      "Input 'wait-for': waits for invalidations an earlier step made, and creates none: drop distribution-id",
+      "Input 'wait-for': waits for invalidations an earlier step made, and creates none: drop 'distribution-id'",
     ],
     [{ 'wait-for': '[{"id": 1}]' }, 'Input \'wait-for\': item 0 has no "distributionId" and "id" strings'],
     [{ 'wait-for': 'E1SITE0000001' }, 'Input \'wait-for\': "E1SITE0000001" is not DISTRIBUTION/ID'],

@@ -148,7 +148,7 @@ describe('readInputs errors name the input and what is allowed', () => {
     [{ ...base, prefix: '/docs/*' }, 'prefix', /contains '\*' or '\?'/],
     [{ ...base, 'index-document': 'a/index.html' }, 'index-document', /plain file name/],
     [{ ...base, collapse: 'maybe' }, 'collapse', /"maybe" is not one of: auto, off/],
-    [{ ...base, collapse: 'off', 'max-paths': '5' }, 'max-paths', /collapse is 'off'/],
+    [{ ...base, collapse: 'off', 'max-paths': '5' }, 'max-paths', /beside collapse: off; use collapse: auto/],
     [{ ...base, 'max-paths': '-1' }, 'max-paths', /whole number/],
     [{ ...base, 'sync-log': 'missing.log' }, 'sync-log', /cannot be read \(no such file/],
     [{ ...base, 'origin-path': 'site/' }, 'origin-path', /applies to sync-log keys only/],

@@ -177,6 +177,13 @@ describe('invalidation-list', () => {
       expect.stringMatching(/^The 'invalidation-list' output takes \d+ KiB, .* may fail to start/) as string,
     ])
   })
+
+  it("without GitHub's limits (the CLI), lists every invalidation by id and warns about nothing", () => {
+    const records = on('E2EXAMPLE0000', many(1500))
+    const { outputs, warnings } = buildOutputs(state({ records }), false)
+    expect(outputs['invalidation-list']).toBe(records.map((r) => `E2EXAMPLE0000/${r.id}`).join('\n'))
+    expect(warnings).toEqual([])
+  })
 })
 
 describe('summary and result line', () => {

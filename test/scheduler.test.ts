@@ -84,7 +84,7 @@ class MemoryCloudFront implements CloudFrontApi {
   async getOriginsView(): Promise<never> {
     throw new Error('not used by the scheduler')
   }
-  async listDistributionAliases(): Promise<never> {
+  async listDistributions(): Promise<never> {
     throw new Error('not used by the scheduler')
   }
   async listInvalidations(): Promise<{ items: InvalidationInfo[] }> {

@@ -309,7 +309,7 @@ describe('requireSingleBucket', () => {
     expect(error).toBeInstanceOf(InputError)
     expect(error).toMatchObject({ input: 'sync-log' })
     expect(String(error)).toContain('2 buckets (assets-bucket, www-bucket)')
-    expect(String(error)).toContain("'origin-path: auto'")
+    expect(String(error)).toContain('Set origin-path: auto')
   })
 })
 

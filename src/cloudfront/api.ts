@@ -15,6 +15,26 @@ export interface InvalidationInfo {
   createTime: Date
   /** The batch's paths, when the answer carried them (create and get do, list does not). */
   paths?: string[]
+  /** The batch's CallerReference, when the answer carried it (create and get do). */
+  callerReference?: string
+}
+
+/** One page of a CloudFront list; `nextMarker` is present when there is more. */
+export interface Page<T> {
+  items: T[]
+  nextMarker?: string
+}
+
+/** A distribution as ListDistributions describes it: what a user needs to pick the id to pass. */
+export interface DistributionInfo extends DistributionAliases {
+  /** `d111111abcdef8.cloudfront.net`. */
+  domainName: string
+  /** A multi-tenant distribution (ConnectionMode `tenant-only`): invalidate its tenants (`dt_…`). */
+  multiTenant: boolean
+  /** `Deployed` or `InProgress` (its configuration, not an invalidation). */
+  status: string
+  enabled: boolean
+  comment: string
 }
 
 /** The CloudFront calls the action makes. Each may throw SDK errors; callers classify them. */
@@ -26,22 +46,25 @@ export interface CloudFrontApi {
     signal: AbortSignal,
   ): Promise<InvalidationInfo>
   getInvalidation(distributionId: string, id: string, signal: AbortSignal): Promise<InvalidationInfo>
-  /** One page of the distribution's invalidations, newest first. */
+  /** One page of the distribution's invalidations, newest first (`maxItems` 1–100, default 100). */
   listInvalidations(
     distributionId: string,
     marker: string | undefined,
     signal: AbortSignal,
-  ): Promise<{ items: InvalidationInfo[]; nextMarker?: string }>
+    maxItems?: number,
+  ): Promise<Page<InvalidationInfo>>
   /** The distribution's origins and default behaviour (for `origin-path: auto`). */
   getOriginsView(distributionId: string, signal: AbortSignal): Promise<OriginsView>
-  /** Every distribution of the account with its aliases, all pages (to resolve a domain name). */
-  listDistributionAliases(signal: AbortSignal): Promise<DistributionAliases[]>
+  /** One page of the account's distributions (100 a page); see {@link listAllDistributions}. */
+  listDistributions(marker: string | undefined, signal: AbortSignal): Promise<Page<DistributionInfo>>
 }
 
 export interface ConnectOptions {
   region: string
   /** Appended to the SDK's user agent, so AWS-side logs show which tool made the call. */
   userAgent: string
+  /** A named profile of ~/.aws/config for credentials (the CLI's --profile); default the SDK's chain. */
+  profile?: string
 }
 
 /** The fields we read from the SDK's Invalidation and InvalidationSummary shapes. */
@@ -49,7 +72,8 @@ interface SdkInvalidation {
   Id?: string | undefined
   Status?: string | undefined
   CreateTime?: Date | undefined
-  InvalidationBatch?: { Paths?: { Items?: string[] | undefined } | undefined } | undefined
+  InvalidationBatch?:
+    { Paths?: { Items?: string[] | undefined } | undefined; CallerReference?: string | undefined } | undefined
 }
 
 function toInfo(inv: SdkInvalidation | undefined): InvalidationInfo {
@@ -61,14 +85,13 @@ function toInfo(inv: SdkInvalidation | undefined): InvalidationInfo {
   }
   const paths = inv.InvalidationBatch?.Paths?.Items
   if (paths !== undefined) info.paths = paths
+  const callerReference = inv.InvalidationBatch?.CallerReference
+  if (callerReference !== undefined) info.callerReference = callerReference
   return info
 }
 
 /** Longest a single API request may take before it is abandoned and retried. */
 const REQUEST_TIMEOUT_MS = 30_000
-
-/** Pages of ListDistributions read at most when resolving aliases (100 distributions a page). */
-const MAX_DISTRIBUTION_PAGES = 100
 
 /**
  * The agent for CloudFront requests: through HTTPS_PROXY / HTTP_PROXY unless NO_PROXY (or a loopback
@@ -98,6 +121,7 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
   const client = new sdk.CloudFrontClient({
     region: options.region,
     customUserAgent: options.userAgent,
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
     // A request that hangs is treated like a dropped connection and retried (the SDK only logs a
     // warning on requestTimeout unless told to throw), rather than eating the whole step's timeout.
     requestHandler: {
@@ -110,16 +134,17 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
     CallerReference: callerReference,
     Paths: { Quantity: paths.length, Items: [...paths] },
   })
-  const list = (
+  const list = <S, T>(
     l:
-      | {
-          Items?: SdkInvalidation[] | undefined
-          IsTruncated?: boolean | undefined
-          NextMarker?: string | undefined
-        }
+      | { Items?: S[] | undefined; IsTruncated?: boolean | undefined; NextMarker?: string | undefined }
       | undefined,
-  ) => {
-    const items = (l?.Items ?? []).map((i) => toInfo(i))
+    map: (item: S) => T | undefined,
+  ): Page<T> => {
+    const items: T[] = []
+    for (const item of l?.Items ?? []) {
+      const mapped = map(item)
+      if (mapped !== undefined) items.push(mapped)
+    }
     return l?.IsTruncated === true && l.NextMarker ? { items, nextMarker: l.NextMarker } : { items }
   }
   // Distribution tenants (dt_…) have calls of their own with the same shapes.
@@ -155,8 +180,8 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
           })
       return toInfo(out.Invalidation)
     },
-    async listInvalidations(target, marker, signal) {
-      const page = { MaxItems: 100, ...(marker === undefined ? {} : { Marker: marker }) }
+    async listInvalidations(target, marker, signal, maxItems = 100) {
+      const page = { MaxItems: maxItems, ...(marker === undefined ? {} : { Marker: marker }) }
       const out = isTenant(target)
         ? await client.send(new sdk.ListInvalidationsForDistributionTenantCommand({ Id: target, ...page }), {
             abortSignal: signal,
@@ -164,7 +189,7 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
         : await client.send(new sdk.ListInvalidationsCommand({ DistributionId: target, ...page }), {
             abortSignal: signal,
           })
-      return list(out.InvalidationList)
+      return list(out.InvalidationList, toInfo)
     },
     async getOriginsView(distributionId, signal) {
       const out = await client.send(new sdk.GetDistributionConfigCommand({ Id: distributionId }), {
@@ -174,24 +199,26 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
         throw new Error(`${distributionId}: CloudFront answered without a config`)
       return originsView(out.DistributionConfig)
     },
-    async listDistributionAliases(signal) {
-      const found: DistributionAliases[] = []
-      let marker: string | undefined
-      for (let page = 0; page < MAX_DISTRIBUTION_PAGES; page++) {
-        const out = await client.send(
-          new sdk.ListDistributionsCommand({
-            MaxItems: 100,
-            ...(marker === undefined ? {} : { Marker: marker }),
-          }),
-          { abortSignal: signal },
-        )
-        const l = out.DistributionList
-        for (const d of l?.Items ?? []) if (d.Id) found.push({ id: d.Id, aliases: d.Aliases?.Items ?? [] })
-        if (l?.IsTruncated !== true || !l.NextMarker) return found
-        marker = l.NextMarker
-      }
-      throw new Error(
-        `ListDistributions: more than ${MAX_DISTRIBUTION_PAGES * 100} distributions; name the distribution by its id`,
+    async listDistributions(marker, signal) {
+      const out = await client.send(
+        new sdk.ListDistributionsCommand({
+          MaxItems: 100,
+          ...(marker === undefined ? {} : { Marker: marker }),
+        }),
+        { abortSignal: signal },
+      )
+      return list(out.DistributionList, (d) =>
+        d.Id === undefined
+          ? undefined
+          : {
+              id: d.Id,
+              domainName: d.DomainName ?? '',
+              aliases: d.Aliases?.Items ?? [],
+              multiTenant: d.ConnectionMode === 'tenant-only',
+              status: d.Status ?? '',
+              enabled: d.Enabled ?? false,
+              comment: d.Comment ?? '',
+            },
       )
     },
   }

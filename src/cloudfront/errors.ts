@@ -5,6 +5,8 @@
 import { quote } from '../errors.js'
 import { DOCS_URL } from '../version.js'
 
+import { voice } from '../voice.js'
+
 export type ErrorClass = 'transient' | 'quota' | 'permanent'
 
 interface SdkErrorShape {
@@ -101,23 +103,27 @@ export function explain(e: unknown, operation: string, target: string, context: 
   const message = typeof raw === 'string' && raw !== '' ? raw : String(e)
   const tenant = target.startsWith('dt_')
   const op = tenant && /Invalidation/.test(operation) ? `${operation}ForDistributionTenant` : operation
-  const arn = tenant
-    ? `arn:aws:cloudfront::ACCOUNT:distribution-tenant/${target}`
-    : `arn:aws:cloudfront::ACCOUNT:distribution/${target}`
+  // ListDistributions has no resource-level permissions: it is granted on "*".
+  const arn =
+    operation === 'ListDistributions'
+      ? '"*"'
+      : tenant
+        ? `arn:aws:cloudfront::ACCOUNT:distribution-tenant/${target}`
+        : `arn:aws:cloudfront::ACCOUNT:distribution/${target}`
   switch (name) {
     case 'AccessDenied':
     case 'AccessDeniedException':
       return `${target}: access denied to ${op}: the role needs ${PERMISSION[op] ?? `cloudfront:${op}`} on ${arn} (see ${DOCS_URL}/permissions.md). AWS said: ${message}`
     case 'NoSuchDistribution':
-      return `${target}: no such distribution in this AWS account: check 'distribution-id' and that the credentials are for the account that owns it. AWS said: ${message}`
+      return `${target}: no such distribution in this AWS account: check the id, and that the credentials are for the account that owns it. AWS said: ${message}`
     case 'EntityNotFound':
-      return `${target}: no such ${tenant ? 'distribution tenant' : 'distribution'} in this AWS account: check 'distribution-id' and that the credentials are for the account that owns it. AWS said: ${message}`
+      return `${target}: no such ${tenant ? 'distribution tenant' : 'distribution'} in this AWS account: check the id, and that the credentials are for the account that owns it. AWS said: ${message}`
     case 'NoSuchInvalidation':
       return `${target}: invalidation not found: it belongs to another distribution or account. AWS said: ${message}`
     case 'InvalidationBatchAlreadyExists':
     case 'InvalidArgument':
       if (name === 'InvalidArgument' && /caller ?reference/i.test(message)) {
-        return `${target}: CallerReference already used with different paths: set a new 'caller-reference' (it must change whenever the paths do). AWS said: ${message}`
+        return `${target}: CallerReference already used with different paths: set a new ${voice().option('caller-reference')} (it must change whenever the paths do). AWS said: ${message}`
       }
       if (name === 'InvalidArgument' && context.tags !== undefined && context.tags.length > 0) {
         // AWS's wording for this case is not documented; the shape (InvalidArgument on a batch with
@@ -132,9 +138,15 @@ export function explain(e: unknown, operation: string, target: string, context: 
         return `${target}: CloudFront rejected a batch holding ${tags.length} cache tag(s): ${shown}. Check that this ${tenant ? 'tenant' : 'distribution'} has a cache tag configuration (tag invalidation needs one) and that these are the tags you meant; or invalidate paths instead. AWS said: ${message}`
       }
       if (name === 'InvalidArgument') return `${target}: CloudFront rejected ${op} as invalid: ${message}`
-      return `${target}: CallerReference already used with different paths: set a new 'caller-reference' (it must change whenever the paths do). AWS said: ${message}`
+      return `${target}: CallerReference already used with different paths: set a new ${voice().option('caller-reference')} (it must change whenever the paths do). AWS said: ${message}`
     case 'CredentialsProviderError':
-      return `no AWS credentials found: run aws-actions/configure-aws-credentials before this step (or set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), or use dry-run: true to plan without AWS. (${message})`
+      return `no AWS credentials found: ${voice().credentials}. (${message})`
+    case 'ExpiredToken':
+    case 'ExpiredTokenException':
+    case 'InvalidClientTokenId':
+    case 'UnrecognizedClientException':
+    case 'SignatureDoesNotMatch':
+      return `AWS rejected the credentials (${name}): they are expired or not valid; ${voice().credentials}. AWS said: ${message}`
     case 'TooManyInvalidationsInProgress':
       return `${target}: too many invalidations in progress (CloudFront allows 3,000 file paths and 15 wildcard paths at once). AWS said: ${message}`
     default:

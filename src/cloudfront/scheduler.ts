@@ -18,7 +18,7 @@ import type { Item } from '../paths/encode.js'
 import type { CloudFrontApi, InvalidationInfo } from './api.js'
 import type { Clock } from './clock.js'
 import { classify, errorName, explain } from './errors.js'
-import { listInProgress } from './list.js'
+import { listInProgress } from './pages.js'
 import { backoff, withRetry, type RetryContext } from './retry.js'
 import { Tracker, type InvalidationRecord } from './tracker.js'
 

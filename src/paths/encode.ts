@@ -8,6 +8,7 @@
  */
 import { MAX_PATH_LENGTH, MAX_TAG_LENGTH } from '../constants.js'
 import { quote } from '../errors.js'
+import { voice } from '../voice.js'
 
 /** One thing to invalidate: a file path, a wildcard path (ends in `*`), or a cache tag (`#tag`). */
 export interface Item {
@@ -88,9 +89,9 @@ export function normalizeItem(raw: string): Item | undefined {
 function urlPathOf(url: string): string {
   try {
     const { pathname, search } = new URL(url)
-    return `its path, ${quote(pathname + search)} (the domain comes from 'distribution-id')`
+    return `its path, ${quote(pathname + search)} (the domain comes from ${voice().option('distribution-id')})`
   } catch {
-    return "the path after the domain, starting with '/' (the domain comes from 'distribution-id')"
+    return `the path after the domain, starting with '/' (the domain comes from ${voice().option('distribution-id')})`
   }
 }
 

@@ -8,6 +8,7 @@
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginPath
  */
 import type { DistributionConfig } from '@aws-sdk/client-cloudfront'
+import { voice } from '../voice.js'
 
 /**
  * Turn an origin path as CloudFront stores it (`/site`) or as people type it (`site/`, `/site/`) into the
@@ -135,7 +136,7 @@ export function originPathFor(bucket: string, view: OriginsView): OriginChoice |
     const others = differing.map((o) => `${o.id} (${shownPath(o.originPath)})`).join(', ')
     choice.warning =
       `bucket ${bucket} is served by several origins: keys are mapped through ${chosen.id} ` +
-      `(${shownPath(chosen.originPath)}), ${reason}. Not through ${others}; set 'origin-path' ` +
+      `(${shownPath(chosen.originPath)}), ${reason}. Not through ${others}; set ${voice().option('origin-path')} ` +
       `explicitly or list those paths to invalidate them too.`
   }
   return choice

@@ -18,6 +18,7 @@
  */
 import { InputError, quote } from '../errors.js'
 import { stripOriginPath } from './origin-path.js'
+import { voice } from '../voice.js'
 
 /** How many unreadable or failed lines a result keeps to quote; the rest are only counted. */
 export const QUOTED_LINES = 5
@@ -250,8 +251,9 @@ export function requireSingleBucket(changes: readonly SyncChange[]): string | un
   if (buckets.length > 1) {
     throw new InputError(
       'sync-log',
-      `the log changes objects in ${buckets.length} buckets (${buckets.join(', ')}), but one 'origin-path' ` +
-        `can only map one bucket. Set 'origin-path: auto' to take the buckets the distributions serve, ` +
+      `the log changes objects in ${buckets.length} buckets (${buckets.join(', ')}), but one ` +
+        `${voice().option('origin-path')} can only map one bucket. Set ${voice().setting('origin-path', 'auto')} ` +
+        `to take the buckets the distributions serve, ` +
         `or give each bucket its own log and step.`,
     )
   }

@@ -14,6 +14,7 @@ import { resolve, sep } from 'node:path'
 import { GLOBSTAR, Minimatch } from 'minimatch'
 import type { MinimatchOptions, ParseReturnFiltered } from 'minimatch'
 import { InputError, errorMessage, quote } from '../errors.js'
+import { voice } from '../voice.js'
 
 /** A compiled `files` pattern list. Build it once with {@link compileFilePatterns}. */
 export interface FileMatcher {
@@ -116,7 +117,10 @@ function compileRule(text: string): Rule {
   if (glob === '') glob = '**'
   else if (glob.endsWith('/')) glob += '**'
   if (/(?:^|\/)\.\.(?:\/|$)/.test(glob)) {
-    throw new InputError('files', `pattern ${quote(text)} contains '..'; patterns are relative to 'root'`)
+    throw new InputError(
+      'files',
+      `pattern ${quote(text)} contains '..'; patterns are relative to ${voice().option('root')}`,
+    )
   }
   let mm: Minimatch
   try {

@@ -10,6 +10,7 @@ import { InputError, errorMessage, quote } from '../errors.js'
 import { changedPaths, rootPrefix, underRoot } from '../paths/git-diff.js'
 import { formatRange, resolveRange, shortRev, type DiffRange } from './event.js'
 import { isIgnored, localDiff, locateRoot } from './git.js'
+import { voice } from '../voice.js'
 import {
   COMPARE_MAX_FILES,
   GitHubAccessError,
@@ -93,8 +94,8 @@ export async function changedFiles(options: ChangedFilesOptions): Promise<Change
       log.info(`git: ${count(files.length)} changed under ${quote(options.root)} in ${shortRange(range)}`)
       if (files.length === 0 && prefix !== '' && (await isIgnored(location.top, prefix))) {
         log.warning(
-          `'root' ${quote(options.root)} is ignored by git, so no change to it can show in a diff: ` +
-            `'diff' works when the deployed files are committed`,
+          `${voice().option('root')} ${quote(options.root)} is ignored by git, so no change to it can show in a diff: ` +
+            `${voice().option('diff')} works when the deployed files are committed`,
         )
       }
       return { kind: 'files', files, source: 'git', range: shown }
@@ -105,7 +106,10 @@ export async function changedFiles(options: ChangedFilesOptions): Promise<Change
     // No repository: assume the workspace is the repository's top level, as actions/checkout makes it.
     const fromTop = rootPrefix(options.root)
     if (fromTop === undefined) {
-      throw new InputError('root', `${quote(options.root)} is outside the repository, so 'diff' cannot apply`)
+      throw new InputError(
+        'root',
+        `${quote(options.root)} is outside the repository, so ${voice().option('diff')} cannot apply`,
+      )
     }
     prefix = fromTop
     gitFailed = `${options.workspace} is not a git checkout`
@@ -131,7 +135,7 @@ async function fromApi(
   gitFailed: string,
 ): Promise<ApiAnswer> {
   const { repo } = options
-  const advice = `check out more history (actions/checkout 'fetch-depth: 0')`
+  const advice = voice().moreHistory
   if (!options.token) {
     throw new InputError(
       'github-token',
@@ -169,8 +173,7 @@ async function fromApi(
       throw new InputError(
         'diff',
         `${quote(options.diff.trim())} cannot be found: not in the local clone (${gitFailed}) nor on GitHub ` +
-          `(${errorMessage(e).replace(/^Input 'github-token': /, '')}); check the names, or check out with ` +
-          `'fetch-depth: 0' for revisions such as HEAD~3`,
+          `(${e.detail}); check the names, or ${advice} for revisions such as HEAD~3`,
       )
     }
     if (range.forced) {
@@ -238,7 +241,7 @@ export async function readEventPayload(path: string | undefined): Promise<unknow
 function rangeLabel(range: DiffRange): string {
   const what =
     range.origin === 'input'
-      ? `'diff' ${quote(formatRange(range))}`
+      ? `${voice().option('diff')} ${quote(formatRange(range))}`
       : range.pullRequest !== undefined
         ? `pull request #${range.pullRequest} (${shortRange(range)})`
         : `the ${range.origin}${range.forced ? ' (forced)' : ''} ${shortRange(range)}`

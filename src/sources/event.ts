@@ -4,6 +4,7 @@
  */
 
 import { InputError, quote } from '../errors.js'
+import { voice } from '../voice.js'
 
 /**
  * How two commits are compared.
@@ -72,7 +73,7 @@ export function resolveRange(eventName: string, payload: unknown, diff: string):
       throw new InputError(
         'diff',
         `'auto' reads the changed commits from a ${AUTO_EVENTS.join(', ')} event, and this run is a ` +
-          `${quote(eventName || '(unknown)')} event; give the range yourself, e.g. 'diff: v1.2.0..HEAD' (BASE..HEAD)`,
+          `${quote(eventName || '(unknown)')} event; give the range yourself, e.g. ${voice().setting('diff', 'v1.2.0..HEAD')} (BASE..HEAD)`,
       )
   }
 }

@@ -6,6 +6,7 @@
 
 import type { getOctokit } from '@actions/github'
 import { InputError } from '../errors.js'
+import { voice } from '../voice.js'
 
 /** The Octokit client `@actions/github` builds (REST methods and pagination). */
 export type GitHubClient = ReturnType<typeof getOctokit>
@@ -147,13 +148,13 @@ export function apiError(e: unknown, what: string, permission: string): Error {
     const reset = Number(header(e, 'x-ratelimit-reset'))
     const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : ''
     return new Error(
-      `${answered}: the API rate limit is used up${when}; check out with fetch-depth: 0 so git can answer alone`,
+      `${answered}: the API rate limit is used up${when}; ${voice().moreHistory} so git can answer alone`,
     )
   }
   if (status === 403) {
     return new GitHubAccessError(
       status,
-      `${answered}: the token lacks '${permission}'; add 'permissions: { ${permission} }' to the job`,
+      `${answered}: the token lacks '${permission}'; ${voice().grant(permission)}`,
     )
   }
   if (status === 404) {

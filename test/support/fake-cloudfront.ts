@@ -220,6 +220,8 @@ export interface SeedOptions {
   /** For an InProgress seed: ms from now until it completes; default the server's completion delay. */
   completesInMs?: number
   callerReference?: string
+  /** A fixed id (for documentation whose commands name it); default a fresh random one. */
+  id?: string
 }
 
 interface Target {
@@ -500,7 +502,11 @@ export class FakeCloudFront {
       options.status === 'Completed'
         ? Math.min(createdAt, now)
         : now + (options.completesInMs ?? this.delayFor(targetId, paths))
-    const id = this.newInvalidationId()
+    const id = options.id ?? this.newInvalidationId()
+    if (options.id !== undefined) {
+      if (this.invalidationIds.has(id)) throw new Error(`seedInvalidation: id ${id} is taken`)
+      this.invalidationIds.add(id)
+    }
     const stored = this.store(
       target,
       options.callerReference ?? `seeded-${id}`,

@@ -1,0 +1,100 @@
+/**
+ * Running the action's engine (pipeline.ts `execute`) from the terminal, for `invalidate` and `wait`, and
+ * printing its outputs: a table for people, or one JSON document whose numbers are numbers.
+ */
+import { errorMessage, InputError } from '../../errors.js'
+import type { InputReader } from '../../inputs.js'
+import { execute } from '../../pipeline.js'
+import { jsonDocument } from '../output.js'
+import type { Session } from '../session.js'
+import type { Terminal } from '../terminal.js'
+import { terminalIo } from '../terminal.js'
+
+/** Outputs that are counts: numbers in --json (the action's outputs are all strings). */
+const NUMBER_OUTPUTS = new Set(['path-count', 'requested-path-count', 'batch-count'])
+
+/**
+ * Outputs whose text is JSON: arrays in --json. Named, not guessed from a leading `[`: `invalidation-list`
+ * is DISTRIBUTION/ID lines, or `[]` when there are none, and stays a string either way, as --wait-for and
+ * `wait -` take it.
+ */
+const JSON_OUTPUTS = new Set(['invalidation-ids', 'invalidations', 'paths'])
+
+/** Run the engine with `read` as its inputs; print the result; return the exit code. */
+export async function runPipeline(s: Session, read: InputReader, gate: boolean): Promise<number> {
+  const { io, outputs } = terminalIo(s.term, { verbose: s.verbose, json: s.json })
+  let failure: unknown
+  try {
+    // No GITHUB_WORKSPACE: relative files are read from the current directory.
+    await execute(read, { ...s.host.env, GITHUB_WORKSPACE: undefined }, io, {
+      connect: s.connector(),
+      ...(s.host.clock === undefined ? {} : { clock: s.host.clock }),
+    })
+  } catch (e) {
+    failure = e
+  }
+  s.term.clearProgress()
+  if (s.json) {
+    if (outputs.size > 0 || (failure !== undefined && !(failure instanceof InputError))) {
+      s.term.printJson(jsonDocument(outputsJson(outputs, failure)))
+    }
+  } else if (outputs.size > 0) {
+    s.term.print(resultTable(outputs, s.term, gate))
+  }
+  if (failure === undefined) return 0
+  // The error last, below the result, where it is seen.
+  if (failure instanceof InputError) throw failure
+  s.term.error(errorMessage(failure))
+  if (s.verbose && failure instanceof Error && failure.stack) s.term.say(failure.stack)
+  return 1
+}
+
+/**
+ * The outputs as one JSON object: JSON outputs as arrays, counts as numbers, the rest as strings; `error`
+ * when the run failed.
+ */
+export function outputsJson(
+  outputs: ReadonlyMap<string, string>,
+  failure?: unknown,
+): Record<string, unknown> {
+  const doc: Record<string, unknown> = {}
+  for (const [name, value] of outputs) {
+    doc[name] = NUMBER_OUTPUTS.has(name)
+      ? Number(value)
+      : JSON_OUTPUTS.has(name)
+        ? (JSON.parse(value) as unknown)
+        : value
+  }
+  if (failure !== undefined) doc.error = errorMessage(failure)
+  return doc
+}
+
+/** The human result: one row per invalidation, then the status and (for a run that creates) the counts. */
+export function resultTable(outputs: ReadonlyMap<string, string>, term: Terminal, gate: boolean): string {
+  let rows: { distributionId: string; id: string; pathCount: number; status: string }[] = []
+  try {
+    rows = JSON.parse(outputs.get('invalidations') ?? '[]') as typeof rows
+  } catch {
+    rows = []
+  }
+  const lines: string[] = []
+  if (rows.length > 0) {
+    const table = [
+      ['DISTRIBUTION', 'INVALIDATION', 'PATHS', 'STATUS'],
+      ...rows.map((r) => [r.distributionId, r.id, String(r.pathCount), r.status]),
+    ]
+    const widths = [0, 1, 2].map((c) => table.reduce((w, row) => Math.max(w, (row[c] ?? '').length), 0))
+    table.forEach((row, r) => {
+      const [dist = '', id = '', paths = '', status = ''] = row
+      const line = `${dist.padEnd(widths[0] ?? 0)}  ${id.padEnd(widths[1] ?? 0)}  ${paths.padStart(widths[2] ?? 0)}  `
+      lines.push(r === 0 ? term.paint('out', 'bold', line + status) : line + term.status('out', status))
+    })
+  }
+  const status = term.status('out', outputs.get('status') ?? '')
+  lines.push(
+    gate
+      ? `status: ${status}`
+      : `status: ${status}   paths: ${outputs.get('path-count') ?? ''} (requested ${outputs.get('requested-path-count') ?? ''})   batches: ${outputs.get('batch-count') ?? ''}`,
+  )
+  return `${lines.join('\n')}\n`
+}
