@@ -10,14 +10,8 @@ import { InputError, quote } from '../errors.js'
 import { dedupeItems, PathError } from '../paths/encode.js'
 import type { TreeCounts } from '../paths/collapse.js'
 import { directoryUrl, fileRunsToItems, filesToItems, fileUrls, normalizePrefix } from '../paths/url.js'
-import {
-  compileFilePatterns,
-  exactFiles,
-  rootDirectory,
-  walkFiles,
-  type FileMatcher,
-  type FileRun,
-} from '../paths/walk.js'
+import { compileFilePatterns, exactFiles, type FileMatcher } from '../paths/glob.js'
+import { rootDirectory, walkFiles, type FileRun } from '../paths/walk.js'
 import {
   outsideWarning,
   parseSyncLog,
