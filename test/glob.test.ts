@@ -2,6 +2,7 @@ import { Minimatch } from 'minimatch'
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../src/errors.js'
 import { compileFilePatterns } from '../src/paths/glob.js'
+import { catchError } from './support/catch-error.js'
 
 describe('compileFilePatterns: which files a list selects', () => {
   // [patterns, path, selected]
@@ -232,12 +233,3 @@ describe('select and tracker: which positive patterns selected nothing', () => {
     expect(m.tracker().unmatchedPatterns()).toEqual(['a/**', 'b/**'])
   })
 })
-
-function catchError(f: () => unknown): unknown {
-  try {
-    f()
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected a throw')
-}

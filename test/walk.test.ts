@@ -7,6 +7,7 @@ import { InputError } from '../src/errors.js'
 import { compileFilePatterns, type FileMatcher } from '../src/paths/glob.js'
 import { filesToItems } from '../src/paths/url.js'
 import { runPaths, walkFiles } from '../src/paths/walk.js'
+import { catchError } from './support/catch-error.js'
 
 describe('walkFiles on a real directory', () => {
   let base: string
@@ -57,7 +58,13 @@ describe('walkFiles on a real directory', () => {
   afterAll(() => rmSync(base, { recursive: true, force: true }))
 
   it('selects dotfiles, unicode and odd names; never .git; sorts by code unit', () => {
-    const { files, unmatchedPatterns } = walkFiles(root, compileFilePatterns(['**/*.html', '!node_modules/']))
+    const { files, unmatchedPatterns } = walkFiles(
+      root,
+      compileFilePatterns(['**/*.html', '!node_modules/']),
+      {
+        within: base,
+      },
+    )
     const expected = [
       '.hidden.html',
       'Upper/B.html',
@@ -77,7 +84,7 @@ describe('walkFiles on a real directory', () => {
   })
 
   it.runIf(canSymlink)('follows symlinks, skips loops and dangling links without hanging', () => {
-    const result = walkFiles(root, compileFilePatterns(['**']))
+    const result = walkFiles(root, compileFilePatterns(['**']), { within: base })
     expect(result.files).toContain('linked/shared.html')
     expect(result.files).toContain('team-link.html')
     expect(result.files).toContain('js-alias/app.js') // a sibling link is walked
@@ -91,6 +98,66 @@ describe('walkFiles on a real directory', () => {
       expect.stringMatching(/^dangling\.html: broken symlink/),
       'self: symlink loop (leads back to a parent directory)',
     ])
+    expect(result.outside).toEqual([])
+    expect(result.unreadable).toEqual([])
+  })
+
+  it.runIf(canSymlink)(
+    'follows no symlink out of root and `within` (the workspace), files or directories',
+    () => {
+      const matcher = compileFilePatterns(['**/*.html'])
+      const inRoot = walkFiles(root, matcher)
+      // css/base leads to root's parent: outside root, whatever else it is.
+      expect(inRoot.outside.sort()).toEqual(['css/base', 'linked'])
+      expect(inRoot.files).not.toContain('linked/shared.html')
+      expect(inRoot.files).toContain('team-link.html') // a link within root
+      symlinkSync(join(base, 'outside/shared.html'), join(root, 'about/ext.html'))
+      try {
+        const again = walkFiles(root, matcher, { within: join(base, 'site') })
+        expect(again.outside.sort()).toEqual(['about/ext.html', 'css/base', 'linked'])
+        expect(again.files).not.toContain('about/ext.html')
+        expect(walkFiles(root, matcher, { within: base }).files).toContain('about/ext.html')
+      } finally {
+        rmSync(join(root, 'about/ext.html'))
+      }
+      // A root in the workspace may not be a symlink leading out of it …
+      const e = catchError(() => walkFiles(join(base, 'site/linked'), matcher, { within: root }))
+      expect(e).toBeInstanceOf(InputError)
+      expect((e as Error).message).toMatch(
+        /^Input 'root': "[^"]*linked" is a symlink to .*outside the workspace/,
+      )
+      // … while a root outside the workspace is walked, and its links within itself or into the workspace.
+      const outside = join(base, 'outside')
+      const within = { within: join(root, 'about') }
+      expect(walkFiles(outside, compileFilePatterns(['**']), within).files).toEqual(['shared.html'])
+      symlinkSync(join(root, 'about'), join(outside, 'about'))
+      symlinkSync(join(root, 'css'), join(outside, 'css'))
+      symlinkSync('shared.html', join(outside, 'same.html'))
+      try {
+        const linked = walkFiles(outside, compileFilePatterns(['**']), within)
+        expect(linked.files).toEqual(['about/index.html', 'about/team.html', 'same.html', 'shared.html'])
+        expect(linked.outside.sort()).toEqual(['about/up', 'css']) // about/up leads to root: outside too
+      } finally {
+        for (const link of ['about', 'css', 'same.html']) rmSync(join(outside, link))
+      }
+    },
+  )
+
+  it('checks the deadline before each directory it reads, and stops when the check throws', () => {
+    let checks = 0
+    const counted = walkFiles(root, compileFilePatterns(['**']), { checkDeadline: () => void checks++ })
+    const dirs = new Set(counted.files.map((f) => f.slice(0, f.lastIndexOf('/') + 1)))
+    expect(checks).toBeGreaterThanOrEqual(dirs.size)
+    let left = 3
+    const stop = new Error('timeout')
+    const e = catchError(() =>
+      walkFiles(root, compileFilePatterns(['**']), {
+        checkDeadline: () => {
+          if (--left < 0) throw stop
+        },
+      }),
+    )
+    expect(e).toBe(stop)
   })
 
   it('reports positive patterns that selected nothing', () => {
@@ -206,16 +273,55 @@ describe('walkFiles on a real directory', () => {
   })
 })
 
+describe.runIf(process.platform !== 'win32')(
+  'walkFiles: directories reached through several symlinks',
+  () => {
+    let root: string
+    beforeAll(() => {
+      root = mkdtempSync(join(tmpdir(), 'cfi-walk-links-'))
+    })
+    afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+    /**
+     * The symlink bomb: d0 … d20, each with a page and (but the last) two links, a and b, to the next one.
+     * Walked path by path, d0 alone would take 2^20 directories.
+     */
+    function bomb(dir: string, depth: number): void {
+      for (let i = 0; i <= depth; i++) {
+        write(join(dir, `d${i}`, 'page.html'))
+        if (i < depth) for (const link of ['a', 'b']) symlinkSync(`../d${i + 1}`, join(dir, `d${i}`, link))
+      }
+    }
+
+    it('walks each directory under its own path, and once more through the first link that reaches it', () => {
+      const dir = join(root, 'bomb')
+      bomb(dir, 20)
+      const result = walkFiles(dir, compileFilePatterns(['**/*.html']))
+      const real = Array.from({ length: 21 }, (_, i) => `d${i}/page.html`)
+      // Through links: d0/a is d1, d0/a/a is d2, … the first link met to each directory, in sorted order.
+      const linked = Array.from({ length: 20 }, (_, i) => `d0/${'a/'.repeat(i + 1)}page.html`)
+      expect(result.files).toEqual([...real, ...linked].sort())
+      // Every other link leads to a directory walked already: skipped, and said so for the debug log. The
+      // walk met two links in each of d0 … d19 and in each of d0/a … (19 directories), and followed 20.
+      expect(result.skipped).toHaveLength(2 * (20 + 19) - 20)
+      expect(result.skipped).toContain('d0/b: the same directory as d0/a/, already walked')
+      // The tree (all, counts) is bounded alike.
+      expect(walkFiles(dir, compileFilePatterns(['**/*.html']), { all: true }).all).toEqual(result.files)
+    })
+
+    it('keeps listing one alias of a sibling under both names, a second alias under one', () => {
+      const dir = join(root, 'siblings')
+      write(join(dir, 'v2/index.html'))
+      symlinkSync('v2', join(dir, 'latest'))
+      symlinkSync('v2', join(dir, 'stable'))
+      const result = walkFiles(dir, compileFilePatterns(['**']))
+      expect(result.files).toEqual(['latest/index.html', 'v2/index.html'])
+      expect(result.skipped).toEqual(['stable: the same directory as latest/, already walked'])
+    })
+  },
+)
+
 function write(path: string): void {
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, '')
-}
-
-function catchError(f: () => unknown): unknown {
-  try {
-    f()
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected a throw')
 }

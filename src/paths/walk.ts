@@ -7,7 +7,7 @@
  * and directories skipped when no pattern can select anything below them.
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs'
-import type { Dirent } from 'node:fs'
+import type { Dirent, Stats } from 'node:fs'
 import { resolve, sep } from 'node:path'
 import { InputError, errorMessage, quote } from '../errors.js'
 import { walkTracker, type FileMatcher } from './glob.js'
@@ -23,6 +23,16 @@ export interface WalkOptions {
   counts?: boolean
   /** `root` as the user wrote it, for error messages (the caller resolved it); default `root`. */
   shownAs?: string
+  /**
+   * The directory symlinks may lead into besides root itself: the workspace. A symlink whose target lies
+   * outside both is not followed (`outside`); a root inside it may not be a symlink leading out of it.
+   */
+  within?: string
+  /**
+   * Called before each directory is read: throws to stop the walk (the step's deadline). The walk is
+   * synchronous, so a timer cannot interrupt it; this is how `timeout` reaches it.
+   */
+  checkDeadline?: () => void
 }
 
 /** What {@link walkFiles} found. Paths are relative to root, `/`-separated, sorted by UTF-16 code unit. */
@@ -37,8 +47,15 @@ export interface WalkResult {
   runs: FileRun[]
   /** Positive patterns that selected no file: warn about each, do not fail. */
   unmatchedPatterns: string[]
-  /** Entries left out, each as `path: reason` (symlink loops, broken symlinks), for a debug log. */
+  /**
+   * Entries left out, each as `path: reason` (symlink loops, broken symlinks, a second symlink to a
+   * directory already walked through one), for a debug log.
+   */
   skipped: string[]
+  /** Symlinks not followed because their target lies outside root and `within` (paths relative to root). */
+  outside: string[]
+  /** Directories under root that could not be read (permission denied...), skipped: `path (CODE)`. */
+  unreadable: string[]
 }
 
 /** Files of one directory that come one after another in a walk's output. */
@@ -69,6 +86,8 @@ interface Frame {
   rel: string
   /** Its real path, to tell a symlink that leads back up (a loop) from one that leads elsewhere. */
   real: string
+  /** Reached through a symlink (here or above): `rel` is not its real place under root. */
+  aliased: boolean
   parent: Frame | undefined
   /** Whether files here may be selected (false: walked only for `all`). */
   live: boolean
@@ -85,13 +104,19 @@ interface Frame {
 /**
  * Walk `root` and return the files `matcher` selects, sorted.
  *
- * Symlinks are followed, to files and to directories, as a web server or `aws s3 sync` would; a
- * directory symlink that leads back to a directory being walked (a loop) is skipped, so the walk always
- * ends. `.git` is never entered. Sockets, FIFOs and devices are ignored (nothing serves them).
- * A directory is skipped when no pattern can select a file below it, unless `all` asks for the tree.
+ * Symlinks are followed, to files and to directories, as a web server or `aws s3 sync` would, but only
+ * to targets inside root or `within` (the workspace: a pull request must not make the walk list the
+ * runner's home). The walk's cost stays linear in the directories there, whatever the links: every directory is
+ * walked under its own path, and at most once more through symlinks (the first link the walk meets that
+ * leads to it; later ones are skipped). Without that, a chain of directories each holding two links to
+ * the next one would be walked 2^depth times. A symlink that leads back to a directory being walked (a
+ * loop) is skipped. `.git` is never entered. Sockets, FIFOs and devices are ignored (nothing serves
+ * them). A directory is skipped when no pattern can select a file below it, unless `all` asks for the
+ * tree; one that cannot be read is skipped and listed in `unreadable`.
  *
  * @param root Directory, absolute or relative to the working directory.
- * @throws InputError('root') when root does not exist, is not a directory, or a directory cannot be read.
+ * @throws InputError('root') when root does not exist, is not a directory, cannot be read, or leads
+ *   outside `within`; whatever `checkDeadline` throws.
  */
 export function walkFiles(
   root: string,
@@ -112,6 +137,16 @@ export function walkFiles(
   const abs = resolve(root)
   const shown = options.shownAs ?? root
   const real = rootDirectory(abs, shown)
+  // Where symlinks may lead: root, and `within` (the workspace). Real paths, as the targets are.
+  const within = options.within === undefined ? real : realDirectory(options.within)
+  if (isWithin(abs, resolve(options.within ?? abs)) && !isWithin(real, within)) {
+    throw new InputError(
+      'root',
+      `${quote(shown)} is a symlink to ${quote(real)}, outside the workspace: symlinks are followed only within it`,
+    )
+  }
+  const allowed = (target: string): boolean => isWithin(target, real) || isWithin(target, within)
+  const checkDeadline = options.checkDeadline
 
   const wantAll = options.all === true
   // Counting visits every directory like `all`, but keeps only selected names, as a plain walk does.
@@ -125,6 +160,10 @@ export function walkFiles(
   let runFrame: Frame | undefined
   const all: string[] = []
   const skipped: string[] = []
+  const outside: string[] = []
+  const unreadable: string[] = []
+  /** Real paths of the directories walked through a symlink, and the path they were walked under. */
+  const aliases = new Map<string, string>()
 
   // The output is sorted by path (UTF-16 code units, the same on every machine and locale) without
   // sorting it: each directory's entries are sorted by name, a subdirectory's name with a `/` added, and
@@ -133,11 +172,17 @@ export function walkFiles(
   // comparing long shared prefixes. Without `all`, a file is matched when its directory is read, and
   // only selected names are kept and sorted.
   const read = (dir: Frame): string[] => {
+    checkDeadline?.()
     let entries: Dirent[]
     try {
       entries = readdirSync(dir.abs, { withFileTypes: true })
     } catch (e) {
-      throw new InputError('root', `cannot read directory ${quote(dir.rel || shown)}: ${errorMessage(e)}`)
+      if (dir.parent === undefined)
+        throw new InputError('root', `cannot read directory ${quote(shown)}: ${errorMessage(e)}`)
+      // Below root, one directory the runner cannot read (permission denied, or gone since its parent
+      // was read) must not lose the rest of the site: skip it, and the caller warns.
+      unreadable.push(`${dir.rel.slice(0, -1)} (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`)
+      return []
     }
     const keys: string[] = []
     for (const entry of entries) {
@@ -148,21 +193,27 @@ export function walkFiles(
       if (!isFile && !isDir && entry.isSymbolicLink()) {
         // Rare enough that the extra system calls do not matter.
         const linkPath = `${dir.abs}/${name}`
+        let target: Stats
+        let targetReal: string
         try {
-          const target = statSync(linkPath)
-          isFile = target.isFile()
-          if (target.isDirectory()) {
-            const targetReal = realpathSync.native(linkPath)
-            if (leadsBack(dir, targetReal)) {
-              skipped.push(`${dir.rel}${name}: symlink loop (leads back to a parent directory)`)
-              continue
-            }
-            ;(dir.links ??= new Map()).set(name, targetReal)
-            isDir = true
-          }
+          target = statSync(linkPath)
+          targetReal = realpathSync.native(linkPath)
         } catch (e) {
           skipped.push(`${dir.rel}${name}: broken symlink (${errorMessage(e)})`)
           continue
+        }
+        if (!allowed(targetReal)) {
+          outside.push(`${dir.rel}${name}`)
+          continue
+        }
+        isFile = target.isFile()
+        if (target.isDirectory()) {
+          if (leadsBack(dir, targetReal)) {
+            skipped.push(`${dir.rel}${name}: symlink loop (leads back to a parent directory)`)
+            continue
+          }
+          ;(dir.links ??= new Map()).set(name, targetReal)
+          isDir = true
         }
       }
       if (isFile) {
@@ -179,6 +230,7 @@ export function walkFiles(
     abs,
     rel: '',
     real,
+    aliased: false,
     parent: undefined,
     live: true,
     keys: undefined,
@@ -194,10 +246,23 @@ export function walkFiles(
     for (let key = keys[dir.next++]; key !== undefined; key = keys[dir.next++]) {
       if (key.charCodeAt(key.length - 1) === 47 /* '/' */) {
         const name = key.slice(0, -1)
+        const link = dir.links?.get(name)
+        const childReal = link ?? `${dir.real}${sep}${name}`
+        const aliased = dir.aliased || link !== undefined
+        if (aliased) {
+          // Each directory once through symlinks, whatever the number of links that lead to it.
+          const first = aliases.get(childReal)
+          if (first !== undefined) {
+            skipped.push(`${dir.rel}${name}: the same directory as ${first}, already walked`)
+            continue
+          }
+          aliases.set(childReal, dir.rel + key)
+        }
         child = {
           abs: `${dir.abs}/${name}`,
           rel: dir.rel + key,
-          real: dir.links?.get(name) ?? `${dir.real}${sep}${name}`,
+          real: childReal,
+          aliased,
           parent: dir,
           // Without `all` or `counts`, only directories that may hold a selected file were kept.
           live: !everyDir || matcher.mayMatchUnder(dir.rel + name),
@@ -242,6 +307,8 @@ export function walkFiles(
     runs,
     unmatchedPatterns: tracker.unmatchedPatterns(),
     skipped,
+    outside,
+    unreadable,
   }
   // Object.assign, not a spread: a spread would read `files` and build it.
   if (wantCounts) return Object.assign(result, { dirCounts })
@@ -272,6 +339,20 @@ export function rootDirectory(abs: string, shown: string = abs): string {
   if (!statSync(real).isDirectory())
     throw new InputError('root', `${quote(shown)} is not a directory${where}`)
   return real
+}
+
+/** The real path of a directory, or the path itself when it cannot be resolved (nothing is under it). */
+function realDirectory(dir: string): string {
+  try {
+    return realpathSync.native(dir)
+  } catch {
+    return resolve(dir)
+  }
+}
+
+/** Whether `path` is `dir` or below it (both absolute, normalised). */
+function isWithin(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`)
 }
 
 /**
