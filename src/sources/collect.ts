@@ -3,8 +3,8 @@
  * `files` patterns over `root`, the `diff` of the triggering event, and a `sync-log`. Each source yields
  * items; the planner (plan.ts) then merges, collapses and batches them per distribution.
  */
-import { readFileSync } from 'node:fs'
 import type { Inputs } from '../inputs.js'
+import { readInputFile } from '../input-file.js'
 import type { Item } from '../paths/encode.js'
 import { InputError, quote } from '../errors.js'
 import { dedupeItems, PathError } from '../paths/encode.js'
@@ -191,16 +191,7 @@ function readSyncLog(
   log: DiffLog,
   toItems: (input: string, relPaths: readonly string[]) => Item[],
 ): void {
-  const file = inputs.syncLog ?? ''
-  let text: string
-  try {
-    text = decodeLog(readFileSync(file))
-  } catch (e) {
-    throw new InputError(
-      'sync-log',
-      `${quote(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    )
-  }
+  const text = readInputFile('sync-log', inputs.syncLog ?? '', inputs.workspace)
   const parsed = parseSyncLog(text, { includeDryRun: inputs.dryRun })
   for (const w of syncLogWarnings(parsed)) log.warning(w)
   if (parsed.changes.length === 0) {
@@ -255,15 +246,6 @@ function count(n: number, one: string, many = `${one}s`): string {
 function splitRepository(repository: string | undefined): { owner: string; repo: string } | undefined {
   const [owner, repo, extra] = (repository ?? '').split('/')
   return owner && repo && extra === undefined ? { owner, repo } : undefined
-}
-
-/**
- * A log as text. `Tee-Object` in Windows PowerShell 5.1 writes UTF-16LE with a byte-order mark; read
- * as UTF-8 every line would be unreadable, so honour the mark. Anything else is UTF-8.
- */
-function decodeLog(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le')
-  return bytes.toString('utf8')
 }
 
 /**
