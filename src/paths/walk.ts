@@ -106,17 +106,17 @@ interface Frame {
  *
  * Symlinks are followed, to files and to directories, as a web server or `aws s3 sync` would, but only
  * to targets inside root or `within` (the workspace: a pull request must not make the walk list the
- * runner's home). The walk's cost stays linear in the directories there, whatever the links: every directory is
- * walked under its own path, and at most once more through symlinks (the first link the walk meets that
- * leads to it; later ones are skipped). Without that, a chain of directories each holding two links to
- * the next one would be walked 2^depth times. A symlink that leads back to a directory being walked (a
- * loop) is skipped. `.git` is never entered. Sockets, FIFOs and devices are ignored (nothing serves
- * them). A directory is skipped when no pattern can select a file below it, unless `all` asks for the
- * tree; one that cannot be read is skipped and listed in `unreadable`.
+ * runner's home). The walk's cost stays linear in the directories there, whatever the links: every
+ * directory is walked under its own path, and at most once more through symlinks (the first link the
+ * walk meets that leads to it; later ones are skipped). Without that, a chain of directories each holding
+ * two links to the next one would be walked 2^depth times. A symlink that leads back to a directory being
+ * walked (a loop) is skipped. `.git` is never entered. Sockets, FIFOs and devices are ignored (nothing
+ * serves them). A directory is skipped when no pattern can select a file below it, unless `all` asks for
+ * the tree; one below root that cannot be read is skipped and listed in `unreadable`.
  *
  * @param root Directory, absolute or relative to the working directory.
- * @throws InputError('root') when root does not exist, is not a directory, cannot be read, or leads
- *   outside `within`; whatever `checkDeadline` throws.
+ * @throws InputError('root') when root does not exist, is not a directory or cannot be read, or when a
+ *   root inside `within` is a symlink leading out of it; whatever `checkDeadline` throws.
  */
 export function walkFiles(
   root: string,
