@@ -148,7 +148,8 @@ console.log(JSON.stringify({ files, cpuMs }))
  * also the whole tree as URLs, as the collapse planner takes it.
  */
 const PLAN_ENTRY = `
-import { compileFilePatterns, walkFiles } from './src/paths/walk.js'
+import { compileFilePatterns } from './src/paths/glob.js'
+import { walkFiles } from './src/paths/walk.js'
 import { fileRunsToItems, fileUrls } from './src/paths/url.js'
 const matcher = compileFilePatterns([process.argv[3]])
 const walk = process.argv[4] === 'all' ? walkFiles(process.argv[2], matcher, { all: true }) : walkFiles(process.argv[2], matcher)

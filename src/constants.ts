@@ -48,6 +48,14 @@ export const FREE_PATHS_PER_MONTH = 1000
 export const PRICE_PER_PATH_USD = 0.005
 
 /**
+ * Largest `paths-file` or `sync-log` read (bytes). Not an AWS limit: a bound on what a file can make the
+ * step read and hold. 256 MiB is ~2.5 million sync-log lines or ~5 million typed paths (over $12,000 of
+ * invalidations), far past any real deploy, while a larger file as one string would near V8's longest
+ * (2^29 - 24 characters) and need gigabytes once split into lines: /dev/zero read to the end took 24 GB.
+ */
+export const MAX_INPUT_FILE_BYTES = 256 * 1024 * 1024
+
+/**
  * How often the waiter asks GetInvalidation at most and at least. Invalidations complete in ~25 s at P95
  * (2026), so a poll interval that grows with the invalidation's age (age / POLL_AGE_DIVISOR) sees a young
  * one quickly and an old one at most POLL_MAX_MS late, without hammering the API's request rate.

@@ -3,12 +3,12 @@
  * value and what is allowed, before any AWS call is made. The action passes `core.getInput`; the CLI
  * passes its parsed flags; both go through the same checks, so the two cannot drift.
  */
-import { readFileSync, statSync } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE, MAX_TIMEOUT_MS } from './constants.js'
 import { parseDuration } from './duration.js'
 import { InputError, quote } from './errors.js'
+import { checkInputFile, readInputFile } from './input-file.js'
 import { itemKey, normalizeItem, PathError, type Item } from './paths/encode.js'
 import { normalizeOriginPath } from './paths/origin-path.js'
 import { normalizePrefix } from './paths/url.js'
@@ -107,7 +107,8 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   const items: Item[] = []
   const seen = new Set<string>()
   addItems(items, seen, pathsText.split(/\r?\n/), 'paths')
-  if (pathsFile !== '') addItems(items, seen, readPathsFile(pathsFile, workspace), 'paths-file')
+  if (pathsFile !== '')
+    addItems(items, seen, readInputFile('paths-file', pathsFile, workspace).split(/\r?\n/), 'paths-file')
   const pathsGiven = pathsText.trim() !== '' || pathsFile !== ''
 
   const rootText = read('root').trim()
@@ -133,7 +134,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     maxPaths = readInteger(read, 'max-paths', 1, Number.MAX_SAFE_INTEGER, 1)
   }
   const syncLogText = read('sync-log').trim()
-  const syncLog = syncLogText === '' ? undefined : checkReadableFile('sync-log', syncLogText, workspace)
+  const syncLog = syncLogText === '' ? undefined : checkInputFile('sync-log', syncLogText, workspace)
   const originPath = readOriginPath(read('origin-path'), dryRun, syncLog !== undefined)
   const base = (): Inputs => ({
     distributionIds,
@@ -258,24 +259,6 @@ function readOriginPath(text: string, dryRun: boolean, syncLogGiven: boolean): s
   return normalizeOriginPath(value)
 }
 
-/** An existing, readable regular file, resolved against the workspace. */
-function checkReadableFile(input: string, file: string, workspace: string): string {
-  const full = isAbsolute(file) ? file : resolve(workspace, file)
-  let st
-  try {
-    st = statSync(full)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw new InputError(
-      input,
-      `${quote(file)} cannot be read (${code === 'ENOENT' ? 'no such file' : String(code ?? e)}; resolved to ${full})`,
-    )
-  }
-  if (st.isDirectory())
-    throw new InputError(input, `${quote(file)} is a directory, not a file (resolved to ${full})`)
-  return full
-}
-
 /** Ids separated by newlines or commas; duplicates dropped. */
 function readDistributionIds(text: string): string[] {
   // Ids, tenant ids and domain names: see targets.ts.
@@ -315,17 +298,6 @@ function addItems(items: Item[], seen: Set<string>, lines: readonly string[], in
       items.push(item)
     }
   })
-}
-
-function readPathsFile(file: string, workspace: string): string[] {
-  const full = isAbsolute(file) ? file : resolve(workspace, file)
-  try {
-    return readFileSync(full, 'utf8').split(/\r?\n/)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? e)
-    throw new InputError('paths-file', `${quote(file)} cannot be read (${why}; resolved to ${full})`)
-  }
 }
 
 function readBoolean(read: InputReader, name: string, fallback: boolean): boolean {

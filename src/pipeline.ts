@@ -15,7 +15,7 @@ import { dedupeItems, type Item } from './paths/encode.js'
 import { batchCount, planDistribution, type PlanOptions } from './plan.js'
 import { buildOutputs, buildSummary, resultLine, runStatus, submittedPaths, type RunState } from './report.js'
 import { resolveAliases, syncItemsByOrigin } from './resolve.js'
-import { collectSources } from './sources/collect.js'
+import { collectSources, type Deadline } from './sources/collect.js'
 import { ALL_IN_PROGRESS } from './targets.js'
 import { VERSION } from './version.js'
 import { voice } from './voice.js'
@@ -45,6 +45,16 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
   // The deadline covers everything from here: sources, quota waits, completion.
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(new DeadlineError('timeout')), inputs.timeoutMs)
+  // Synchronous work (the file walk) cannot let the timer fire: it checks the time itself.
+  const deadlineAt = performance.now() + inputs.timeoutMs
+  const deadline: Deadline = {
+    signal: controller.signal,
+    check: () => {
+      if (!controller.signal.aborted && performance.now() >= deadlineAt)
+        controller.abort(new DeadlineError('timeout'))
+      controller.signal.throwIfAborted()
+    },
+  }
   let api: CloudFrontApi | undefined
   const getApi = async (): Promise<CloudFrontApi> => {
     api ??= await (deps.connect ?? (await import('./cloudfront/api.js')).connect)({
@@ -91,7 +101,7 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
       return gate
     }
 
-    const sources = await collectSources(inputs, log)
+    const sources = await collectSources(inputs, log, deadline)
     // Domain names become distribution ids (one ListDistributions walk per run); a dry run leaves them.
     const aliases = await resolveAliases(inputs, getApi, controller.signal, io)
     const targets = [...new Set(inputs.distributionIds.map((n) => aliases.get(n) ?? n))]

@@ -2,242 +2,12 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { Minimatch } from 'minimatch'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InputError } from '../src/errors.js'
+import { compileFilePatterns, type FileMatcher } from '../src/paths/glob.js'
 import { filesToItems } from '../src/paths/url.js'
-import type { FileMatcher } from '../src/paths/walk.js'
-import { compileFilePatterns, runPaths, walkFiles } from '../src/paths/walk.js'
-
-describe('compileFilePatterns: which files a list selects', () => {
-  // [patterns, path, selected]
-  const table: [string[], string, boolean][] = [
-    // ** and single-level *
-    [['**/*.html'], 'index.html', true],
-    [['**/*.html'], 'a/b/c.html', true],
-    [['**/*.html'], 'a/b/c.htm', false],
-    [['*.html'], 'index.html', true],
-    [['*.html'], 'a/index.html', false],
-    // dotfiles and dot-directories match like anything else
-    [['**/*.html'], '.hidden/a.html', true],
-    [['**'], '.well-known/security.txt', true],
-    [['.well-known/'], '.well-known/security.txt', true],
-    [['.well-known/'], '.well-known/a/b', true],
-    [['.well-known/'], 'well-known/x', false],
-    [['*'], '.htaccess', true],
-    [['**/*.html'], 'a/.html', true],
-    // .git never, whatever the patterns say
-    [['**'], '.git/config', false],
-    [['**'], 'sub/.git/HEAD', false],
-    [['**'], 'sub/.git', false],
-    [['.git/**'], '.git/config', false],
-    [['**'], '.github/workflows/ci.yml', true],
-    [['**'], '.gitignore', true],
-    [['**'], 'a.git/x', true],
-    // negation: the last pattern that matches decides
-    [['**', '!**/*.map'], 'app.js.map', false],
-    [['**', '!**/*.map'], 'app.js', true],
-    [['**', '!drafts/', 'drafts/keep.html'], 'drafts/keep.html', true],
-    [['**', '!drafts/', 'drafts/keep.html'], 'drafts/other.html', false],
-    [['drafts/keep.html', '!drafts/'], 'drafts/keep.html', false],
-    [['!**/*.map'], 'app.js', true], // only negatives: start from every file
-    [['!**/*.map'], 'app.js.map', false],
-    [[], 'index.html', false], // an empty list selects nothing
-    [['', '  ', '# a comment'], 'index.html', false],
-    [['  **/*.css  '], 'a/b.css', true],
-    // leading / and ./ are relative to root
-    [['/index.html'], 'index.html', true],
-    [['./docs/**'], 'docs/a.html', true],
-    [['/'], 'a/b', true],
-    // braces, classes, extglobs, escapes
-    [['**/*.{css,js}'], 'a/b.js', true],
-    [['**/*.{css,js}'], 'a/b.css', true],
-    [['**/*.{css,js}'], 'a/b.json', false],
-    [['{docs,blog}/**'], 'blog/x', true],
-    [['{docs,blog}/**'], 'news/x', false],
-    [['img/[a-c]*.png'], 'img/b1.png', true],
-    [['img/[a-c]*.png'], 'img/d1.png', false],
-    [['**/+(a|b).js'], 'x/ab.js', true],
-    [['\\#notes.txt'], '#notes.txt', true],
-    [['\\!bang.txt'], '!bang.txt', true],
-    [['**/a\\*b.txt'], 'x/a*b.txt', true],
-    [['**/a\\*b.txt'], 'x/axb.txt', false],
-    // case-sensitive, like S3 keys and CloudFront paths
-    [['**/*.HTML'], 'a.html', false],
-    [['**/*.html'], 'A.HTML', false],
-    [['Docs/**'], 'docs/a', false],
-    // unicode and spaces are plain characters
-    [['**/*.html'], 'ünï côdé/página 1.html', true],
-    [['ünï côdé/**'], 'ünï côdé/x', true],
-    // a directory pattern without ** does not select the files in it
-    [['docs/**'], 'docs', false],
-    [['docs'], 'docs/a.html', false],
-  ]
-  it.each(table)('%j selects %j: %s', (patterns, path, selected) => {
-    expect(compileFilePatterns(patterns).matches(path)).toBe(selected)
-  })
-
-  it('keeps the patterns in effect, as written', () => {
-    expect(compileFilePatterns(['', ' a/** ', '# c', '!b']).patterns).toEqual(['a/**', '!b'])
-  })
-
-  it.each([
-    ['../outside/**', "contains '..'"],
-    ['a/../../b', "contains '..'"],
-    ['x'.repeat(70_000), 'not a valid glob'],
-  ])('rejects %j as an InputError on files', (pattern, detail) => {
-    const e = catchError(() => compileFilePatterns([pattern]))
-    expect(e).toBeInstanceOf(InputError)
-    expect(e).toMatchObject({ input: 'files' })
-    expect((e as Error).message).toContain(detail)
-  })
-})
-
-describe('compileFilePatterns: the fast shapes agree with minimatch', () => {
-  // Each pattern is tested alone, so its own shortcut (or minimatch fallback) answers; minimatch with
-  // the same options is the reference. The corpus has the traps: dotfiles, near misses, deep paths.
-  const patterns = [
-    '**/*.html',
-    '*.html',
-    '**',
-    '*',
-    'docs/**',
-    'docs/**/*.html',
-    'docs/**/index.html',
-    '**/index.html',
-    'index.html',
-    'a/b/c.txt',
-    '{docs,blog}/**',
-    '**/*.{css,js}',
-    '*/index.html',
-    'a/*/c/**',
-    '**/a/**',
-    'img/**/*[0-9].png',
-    '**/*.{1..300}',
-    '**/*.{1..3}',
-    '**/.*',
-    'docs/*',
-    '**/*s',
-    'a/**/a',
-  ]
-  const paths = [
-    'index.html',
-    'a.html',
-    '.html',
-    'a/.html',
-    'x.htm',
-    'docs',
-    'docs/index.html',
-    'docs/a/b/c.html',
-    'docs/.x/.y.html',
-    'docs.html',
-    'docsx/a.html',
-    'blog/a.css',
-    'a/b/c.txt',
-    'a/b/c',
-    'a/x/c/d',
-    'a/a',
-    'a',
-    'b/a/c',
-    'img/x/y1.png',
-    'img/y.png',
-    'f.150',
-    'f.3',
-    'f.301',
-    '.env',
-    'x/.env',
-    'ünï/côdé.html',
-    'sp ace/a b.html',
-    'docs/s',
-    'ss',
-  ]
-  const cases = patterns.flatMap((p) => paths.map((f) => [p, f] as const))
-  it.each(cases)('%j on %j', (pattern, path) => {
-    const reference = new Minimatch(pattern, { dot: true, platform: 'linux' }).match(path)
-    expect(compileFilePatterns([pattern]).matches(path)).toBe(reference)
-  })
-})
-
-describe('mayMatchUnder: prunes only what no pattern can select', () => {
-  const lists = [
-    ['docs/**'],
-    ['docs/**/*.html', 'blog/*.html'],
-    ['**/*.html'],
-    ['index.html'],
-    ['**', '!node_modules/'],
-    ['**', '!node_modules/', 'node_modules/keep/**'],
-    ['*/tmp/x', '!*/tmp/'],
-    ['!**/*.map'],
-    ['!drafts/**'],
-    ['a/*/c/**'],
-    ['{a,b}/**/x'],
-  ]
-  const files = [
-    'index.html',
-    'docs/a.html',
-    'docs/x/y/z.html',
-    'blog/a.html',
-    'blog/x/a.html',
-    'node_modules/p/i.js',
-    'node_modules/keep/a.js',
-    'q/tmp/x',
-    'drafts/d.html',
-    'a/b/c/d',
-    'b/q/r/x',
-    'a/x',
-    'app.js.map',
-  ]
-  // A directory that holds a selected file must never be pruned.
-  it.each(lists)('never prunes above a selected file: %j', (...patterns) => {
-    const m = compileFilePatterns(patterns)
-    for (const f of files.filter((x) => m.matches(x))) {
-      const parts = f.split('/')
-      for (let i = 1; i < parts.length; i++)
-        expect(m.mayMatchUnder(parts.slice(0, i).join('/')), f).toBe(true)
-    }
-  })
-
-  const table: [string[], string, boolean][] = [
-    [['docs/**'], 'blog', false],
-    [['docs/**'], 'docs', true],
-    [['docs/**'], 'docs/a/b', true],
-    [['docs/*.html'], 'docs/sub', false],
-    [['index.html'], 'a', false],
-    [['**/*.html'], 'anything/at/all', true],
-    [['**', '!node_modules/'], 'node_modules', false],
-    [['**', '!node_modules/'], 'node_modules/a/b', false],
-    [['**', '!node_modules/', 'node_modules/keep/**'], 'node_modules', true],
-    [['**', '!node_modules/', 'node_modules/keep/**'], 'node_modules/other', false],
-    [['!drafts/**'], 'drafts', false],
-    [['!drafts/**'], 'docs', true],
-    [['!**'], 'a', false],
-    [['**'], '.git', false],
-    [['**'], 'a/.git', false],
-  ]
-  it.each(table)('%j under %j: %s', (patterns, dir, expected) => {
-    expect(compileFilePatterns(patterns).mayMatchUnder(dir)).toBe(expected)
-  })
-})
-
-describe('select and tracker: which positive patterns selected nothing', () => {
-  it.each([
-    [['**/*.html', '**/*.css'], ['a.html', 'b.js'], ['a.html'], ['**/*.css']],
-    [['**/*.html', 'docs/**'], ['docs/a.html'], ['docs/a.html'], []], // overlapping patterns both count
-    [['docs/**/*.html', '!docs/'], ['docs/a.html'], [], ['docs/**/*.html']], // selected nothing: all excluded
-    [['!**/*.map'], ['a.js', 'a.js.map'], ['a.js'], []], // no positive pattern to report
-    [['typo/**', '**'], [], [], ['typo/**', '**']],
-  ])('%j over %j', (patterns, paths, files, unmatched) => {
-    expect(compileFilePatterns(patterns).select(paths)).toEqual({ files, unmatchedPatterns: unmatched })
-  })
-
-  it('a tracker counts only the files passed to it; each tracker starts afresh', () => {
-    const m = compileFilePatterns(['a/**', 'b/**'])
-    const t = m.tracker()
-    expect(t.matches('a/x')).toBe(true)
-    expect(t.unmatchedPatterns()).toEqual(['b/**'])
-    expect(m.tracker().unmatchedPatterns()).toEqual(['a/**', 'b/**'])
-  })
-})
+import { runPaths, walkFiles } from '../src/paths/walk.js'
+import { catchError } from './support/catch-error.js'
 
 describe('walkFiles on a real directory', () => {
   let base: string
@@ -288,7 +58,13 @@ describe('walkFiles on a real directory', () => {
   afterAll(() => rmSync(base, { recursive: true, force: true }))
 
   it('selects dotfiles, unicode and odd names; never .git; sorts by code unit', () => {
-    const { files, unmatchedPatterns } = walkFiles(root, compileFilePatterns(['**/*.html', '!node_modules/']))
+    const { files, unmatchedPatterns } = walkFiles(
+      root,
+      compileFilePatterns(['**/*.html', '!node_modules/']),
+      {
+        within: base,
+      },
+    )
     const expected = [
       '.hidden.html',
       'Upper/B.html',
@@ -308,7 +84,7 @@ describe('walkFiles on a real directory', () => {
   })
 
   it.runIf(canSymlink)('follows symlinks, skips loops and dangling links without hanging', () => {
-    const result = walkFiles(root, compileFilePatterns(['**']))
+    const result = walkFiles(root, compileFilePatterns(['**']), { within: base })
     expect(result.files).toContain('linked/shared.html')
     expect(result.files).toContain('team-link.html')
     expect(result.files).toContain('js-alias/app.js') // a sibling link is walked
@@ -322,6 +98,66 @@ describe('walkFiles on a real directory', () => {
       expect.stringMatching(/^dangling\.html: broken symlink/),
       'self: symlink loop (leads back to a parent directory)',
     ])
+    expect(result.outside).toEqual([])
+    expect(result.unreadable).toEqual([])
+  })
+
+  it.runIf(canSymlink)(
+    'follows no symlink out of root and `within` (the workspace), files or directories',
+    () => {
+      const matcher = compileFilePatterns(['**/*.html'])
+      const inRoot = walkFiles(root, matcher)
+      // css/base leads to root's parent: outside root, whatever else it is.
+      expect(inRoot.outside.sort()).toEqual(['css/base', 'linked'])
+      expect(inRoot.files).not.toContain('linked/shared.html')
+      expect(inRoot.files).toContain('team-link.html') // a link within root
+      symlinkSync(join(base, 'outside/shared.html'), join(root, 'about/ext.html'))
+      try {
+        const again = walkFiles(root, matcher, { within: join(base, 'site') })
+        expect(again.outside.sort()).toEqual(['about/ext.html', 'css/base', 'linked'])
+        expect(again.files).not.toContain('about/ext.html')
+        expect(walkFiles(root, matcher, { within: base }).files).toContain('about/ext.html')
+      } finally {
+        rmSync(join(root, 'about/ext.html'))
+      }
+      // A root in the workspace may not be a symlink leading out of it …
+      const e = catchError(() => walkFiles(join(base, 'site/linked'), matcher, { within: root }))
+      expect(e).toBeInstanceOf(InputError)
+      expect((e as Error).message).toMatch(
+        /^Input 'root': "[^"]*linked" is a symlink to .*outside the workspace/,
+      )
+      // … while a root outside the workspace is walked, and its links within itself or into the workspace.
+      const outside = join(base, 'outside')
+      const within = { within: join(root, 'about') }
+      expect(walkFiles(outside, compileFilePatterns(['**']), within).files).toEqual(['shared.html'])
+      symlinkSync(join(root, 'about'), join(outside, 'about'))
+      symlinkSync(join(root, 'css'), join(outside, 'css'))
+      symlinkSync('shared.html', join(outside, 'same.html'))
+      try {
+        const linked = walkFiles(outside, compileFilePatterns(['**']), within)
+        expect(linked.files).toEqual(['about/index.html', 'about/team.html', 'same.html', 'shared.html'])
+        expect(linked.outside.sort()).toEqual(['about/up', 'css']) // about/up leads to root: outside too
+      } finally {
+        for (const link of ['about', 'css', 'same.html']) rmSync(join(outside, link))
+      }
+    },
+  )
+
+  it('checks the deadline before each directory it reads, and stops when the check throws', () => {
+    let checks = 0
+    const counted = walkFiles(root, compileFilePatterns(['**']), { checkDeadline: () => void checks++ })
+    const dirs = new Set(counted.files.map((f) => f.slice(0, f.lastIndexOf('/') + 1)))
+    expect(checks).toBeGreaterThanOrEqual(dirs.size)
+    let left = 3
+    const stop = new Error('timeout')
+    const e = catchError(() =>
+      walkFiles(root, compileFilePatterns(['**']), {
+        checkDeadline: () => {
+          if (--left < 0) throw stop
+        },
+      }),
+    )
+    expect(e).toBe(stop)
   })
 
   it('reports positive patterns that selected nothing', () => {
@@ -437,16 +273,55 @@ describe('walkFiles on a real directory', () => {
   })
 })
 
+describe.runIf(process.platform !== 'win32')(
+  'walkFiles: directories reached through several symlinks',
+  () => {
+    let root: string
+    beforeAll(() => {
+      root = mkdtempSync(join(tmpdir(), 'cfi-walk-links-'))
+    })
+    afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+    /**
+     * The symlink bomb: d0 … d20, each with a page and (but the last) two links, a and b, to the next one.
+     * Walked path by path, d0 alone would take 2^20 directories.
+     */
+    function bomb(dir: string, depth: number): void {
+      for (let i = 0; i <= depth; i++) {
+        write(join(dir, `d${i}`, 'page.html'))
+        if (i < depth) for (const link of ['a', 'b']) symlinkSync(`../d${i + 1}`, join(dir, `d${i}`, link))
+      }
+    }
+
+    it('walks each directory under its own path, and once more through the first link that reaches it', () => {
+      const dir = join(root, 'bomb')
+      bomb(dir, 20)
+      const result = walkFiles(dir, compileFilePatterns(['**/*.html']))
+      const real = Array.from({ length: 21 }, (_, i) => `d${i}/page.html`)
+      // Through links: d0/a is d1, d0/a/a is d2, … the first link met to each directory, in sorted order.
+      const linked = Array.from({ length: 20 }, (_, i) => `d0/${'a/'.repeat(i + 1)}page.html`)
+      expect(result.files).toEqual([...real, ...linked].sort())
+      // Every other link leads to a directory walked already: skipped, and said so for the debug log. The
+      // walk met two links in each of d0 … d19 and in each of d0/a … (19 directories), and followed 20.
+      expect(result.skipped).toHaveLength(2 * (20 + 19) - 20)
+      expect(result.skipped).toContain('d0/b: the same directory as d0/a/, already walked')
+      // The tree (all, counts) is bounded alike.
+      expect(walkFiles(dir, compileFilePatterns(['**/*.html']), { all: true }).all).toEqual(result.files)
+    })
+
+    it('keeps listing one alias of a sibling under both names, a second alias under one', () => {
+      const dir = join(root, 'siblings')
+      write(join(dir, 'v2/index.html'))
+      symlinkSync('v2', join(dir, 'latest'))
+      symlinkSync('v2', join(dir, 'stable'))
+      const result = walkFiles(dir, compileFilePatterns(['**']))
+      expect(result.files).toEqual(['latest/index.html', 'v2/index.html'])
+      expect(result.skipped).toEqual(['stable: the same directory as latest/, already walked'])
+    })
+  },
+)
+
 function write(path: string): void {
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, '')
-}
-
-function catchError(f: () => unknown): unknown {
-  try {
-    f()
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected a throw')
 }

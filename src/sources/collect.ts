@@ -3,8 +3,8 @@
  * `files` patterns over `root`, the `diff` of the triggering event, and a `sync-log`. Each source yields
  * items; the planner (plan.ts) then merges, collapses and batches them per distribution.
  */
-import { readFileSync } from 'node:fs'
 import type { Inputs } from '../inputs.js'
+import { readInputFile } from '../input-file.js'
 import type { Item } from '../paths/encode.js'
 import { InputError, quote } from '../errors.js'
 import { dedupeItems, PathError } from '../paths/encode.js'
@@ -18,14 +18,8 @@ import {
   newFileNotes,
   normalizePrefix,
 } from '../paths/url.js'
-import {
-  compileFilePatterns,
-  exactFiles,
-  rootDirectory,
-  walkFiles,
-  type FileMatcher,
-  type FileRun,
-} from '../paths/walk.js'
+import { compileFilePatterns, exactFiles, type FileMatcher } from '../paths/glob.js'
+import { rootDirectory, walkFiles, type FileRun, type WalkOptions, type WalkResult } from '../paths/walk.js'
 import {
   outsideWarning,
   parseSyncLog,
@@ -48,12 +42,38 @@ export interface Sources {
   empty: string[]
 }
 
+/**
+ * The step's deadline, as the sources need it: a signal for what waits (git, the GitHub API), and a
+ * check for what computes synchronously (the walk), which a timer cannot interrupt.
+ */
+export interface Deadline {
+  signal: AbortSignal
+  /** Throws the deadline's error once it has passed (and aborts `signal` if the timer has not yet). */
+  check(): void
+}
+
+/** Entries of a walk's debug list shown at most; a hostile tree can make thousands. */
+const SKIPPED_SHOWN = 50
+
 // Items are appended with concat, never `push(...items)`: a spread passes each item as an argument, and
 // past ~120,000 of them (a big site) that throws RangeError (maximum call stack size exceeded).
 
 /** Collect items from every source. Throws InputError naming the input for what the user must fix. */
-export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sources> {
+export async function collectSources(inputs: Inputs, log: DiffLog, deadline?: Deadline): Promise<Sources> {
   const sources: Sources = { shared: [...inputs.items], empty: [] }
+  const walkOptions: WalkOptions = {
+    shownAs: inputs.root,
+    // Symlinks may lead into root and the workspace (for the CLI, the current directory), nowhere else.
+    within: inputs.workspace,
+    ...(deadline === undefined ? {} : { checkDeadline: () => deadline.check() }),
+  }
+  /** Say what a walk left out, once per run: the tree walk repeats what the files walk saw. */
+  let reported = false
+  const report = (result: WalkResult): void => {
+    if (reported) return
+    reported = true
+    reportWalk(result, inputs.root, log)
+  }
   const url = { prefix: inputs.prefix, indexDocument: inputs.indexDocument }
   /**
    * Items from files (paths relative to root, or a walk's runs). A file no URL can name is skipped, one
@@ -97,17 +117,16 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
   const walk = (): Walked => {
     if (walked !== undefined) return walked
     const m = matcher ?? compileFilePatterns([])
-    const shownAs = inputs.root
-    const result: Walked & { unmatchedPatterns: string[]; skipped: string[] } = !wantTree
-      ? walkFiles(inputs.rootAbs, m, { shownAs })
+    const result: Walked & WalkResult = !wantTree
+      ? walkFiles(inputs.rootAbs, m, walkOptions)
       : onlyWalked
-        ? walkFiles(inputs.rootAbs, m, { counts: true, shownAs })
-        : walkFiles(inputs.rootAbs, m, { all: true, shownAs })
+        ? walkFiles(inputs.rootAbs, m, { ...walkOptions, counts: true })
+        : walkFiles(inputs.rootAbs, m, { ...walkOptions, all: true })
     if (inputs.diff === '') {
       for (const p of result.unmatchedPatterns)
         log.warning(`files: pattern ${quote(p)} matched no file under ${quote(inputs.root)}`)
     }
-    for (const s of result.skipped) log.debug(`walk skipped ${s}`)
+    report(result)
     walked = result
     return result
   }
@@ -125,6 +144,7 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
       repo: splitRepository(inputs.event.repository),
       apiUrl: inputs.event.apiUrl,
       log,
+      signal: deadline?.signal,
     })
     if (changed.kind === 'files') {
       const selected = (matcher ?? compileFilePatterns(['**'])).select(changed.files).files
@@ -163,7 +183,8 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
       // diff's files are counted by a walk that selects exactly them, which looks at file names only in
       // the few directories that hold one (a diff's tree then costs about a bare walk).
       if (diffFiles !== undefined && onlyWalked) {
-        const exact = walkFiles(inputs.rootAbs, exactFiles(diffFiles), { counts: true, shownAs: inputs.root })
+        const exact = walkFiles(inputs.rootAbs, exactFiles(diffFiles), { ...walkOptions, counts: true })
+        report(exact)
         sources.tree = countsTree(exact.dirCounts, inputs.prefix)
       } else {
         const { all = [], dirCounts } = walk()
@@ -185,16 +206,7 @@ function readSyncLog(
   log: DiffLog,
   toItems: (input: string, relPaths: readonly string[]) => Item[],
 ): void {
-  const file = inputs.syncLog ?? ''
-  let text: string
-  try {
-    text = decodeLog(readFileSync(file))
-  } catch (e) {
-    throw new InputError(
-      'sync-log',
-      `${quote(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    )
-  }
+  const text = readInputFile('sync-log', inputs.syncLog ?? '', inputs.workspace)
   const parsed = parseSyncLog(text, { includeDryRun: inputs.dryRun })
   for (const w of syncLogWarnings(parsed)) log.warning(w)
   if (parsed.changes.length === 0) {
@@ -218,18 +230,37 @@ function readSyncLog(
   sources.shared = sources.shared.concat(toItems('sync-log', rel.paths))
 }
 
+/** One warning for each kind of thing a walk left out, with a count; the entries go to the debug log. */
+function reportWalk(result: WalkResult, root: string, log: DiffLog): void {
+  const { outside, unreadable, skipped } = result
+  if (outside.length > 0) {
+    log.warning(
+      `${count(outside.length, 'symlink')} under ${quote(root)} lead${outside.length === 1 ? 's' : ''} outside the workspace and ${outside.length === 1 ? 'was' : 'were'} not followed (listed in the debug log)`,
+    )
+  }
+  if (unreadable.length > 0) {
+    const shown = unreadable.slice(0, 3).map((d) => quote(d))
+    const more = unreadable.length > shown.length ? `, … (${unreadable.length - shown.length} more)` : ''
+    log.warning(
+      `${count(unreadable.length, 'directory', 'directories')} under ${quote(root)} could not be read and ${unreadable.length === 1 ? 'was' : 'were'} skipped: ${shown.join(', ')}${more}`,
+    )
+  }
+  const entries = [
+    ...outside.map((p) => `${p}: symlink to outside the workspace`),
+    ...skipped,
+    ...unreadable.map((d) => `${d}: cannot be read`),
+  ]
+  for (const s of entries.slice(0, SKIPPED_SHOWN)) log.debug(`walk skipped ${s}`)
+  if (entries.length > SKIPPED_SHOWN) log.debug(`walk skipped ${entries.length - SKIPPED_SHOWN} more`)
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
 function splitRepository(repository: string | undefined): { owner: string; repo: string } | undefined {
   const [owner, repo, extra] = (repository ?? '').split('/')
   return owner && repo && extra === undefined ? { owner, repo } : undefined
-}
-
-/**
- * A log as text. `Tee-Object` in Windows PowerShell 5.1 writes UTF-16LE with a byte-order mark; read
- * as UTF-8 every line would be unreadable, so honour the mark. Anything else is UTF-8.
- */
-function decodeLog(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le')
-  return bytes.toString('utf8')
 }
 
 /**

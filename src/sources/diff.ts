@@ -50,6 +50,8 @@ export interface ChangedFilesOptions {
   /** `GITHUB_API_URL`; `@actions/github` reads it itself when not given. */
   apiUrl?: string | undefined
   log: DiffLog
+  /** The step's deadline: git is killed and API requests are aborted when it passes. */
+  signal?: AbortSignal | undefined
 }
 
 /**
@@ -79,7 +81,8 @@ export async function changedFiles(options: ChangedFilesOptions): Promise<Change
   }
   log.info(`Listing the files changed in ${rangeLabel(range)}`)
 
-  const location = await locateRoot(options.workspace, options.root)
+  const { signal } = options
+  const location = await locateRoot(options.workspace, options.root, signal)
   let prefix: string
   let gitFailed: string
   // What the API is asked: the range, with the revisions git resolved here as SHAs (an input `HEAD` is
@@ -87,12 +90,12 @@ export async function changedFiles(options: ChangedFilesOptions): Promise<Change
   let asked: DiffRange = range
   if (location !== undefined) {
     prefix = location.prefix
-    const local = await localDiff(location, range, log)
+    const local = await localDiff(location, range, log, signal)
     if (local.ok) {
       const files = underRoot(changedPaths(local.entries), prefix)
       const shown = formatRange({ base: local.base, head: local.head, mode: range.mode })
       log.info(`git: ${count(files.length)} changed under ${quote(options.root)} in ${shortRange(range)}`)
-      if (files.length === 0 && prefix !== '' && (await isIgnored(location.top, prefix))) {
+      if (files.length === 0 && prefix !== '' && (await isIgnored(location.top, prefix, signal))) {
         log.warning(
           `${voice().option('root')} ${quote(options.root)} is ignored by git, so no change to it can show in a diff: ` +
             `${voice().option('diff')} works when the deployed files are committed`,
@@ -151,9 +154,10 @@ async function fromApi(
     )
   }
   const client = await createGitHubClient(options.token, options.apiUrl)
+  const { signal } = options
   try {
     if (range.mode === 'merge-base' && range.pullRequest !== undefined) {
-      const list = await pullRequestFiles(client, repo, range.pullRequest, range.changedFiles)
+      const list = await pullRequestFiles(client, repo, range.pullRequest, range.changedFiles, signal)
       if (list.cut) {
         return {
           kind: 'whole-site',
@@ -166,7 +170,7 @@ async function fromApi(
       }
       return { kind: 'files', paths: list.paths }
     }
-    return await compareBothWays(client, repo, range, advice)
+    return await compareBothWays(client, repo, range, advice, signal)
   } catch (e) {
     if (!(e instanceof GitHubAccessError) || e.status !== 404) throw e
     if (range.origin === 'input') {
@@ -199,13 +203,14 @@ async function compareBothWays(
   repo: GitHubRepo,
   range: DiffRange,
   advice: string,
+  signal: AbortSignal | undefined,
 ): Promise<ApiAnswer> {
   const lists: ApiFileList[] = []
-  const forward = await compareFiles(client, repo, range.base, range.head)
+  const forward = await compareFiles(client, repo, range.base, range.head, signal)
   lists.push(forward)
   const sideways = forward.status === 'behind' || forward.status === 'diverged' || range.forced === true
   if (range.mode === 'tree' && sideways && !forward.cut) {
-    lists.push(await compareFiles(client, repo, range.head, range.base))
+    lists.push(await compareFiles(client, repo, range.head, range.base, signal))
   }
   if (lists.some((list) => list.cut)) {
     return {

@@ -84,17 +84,20 @@ export async function compareFiles(
   repo: GitHubRepo,
   base: string,
   head: string,
+  signal?: AbortSignal,
 ): Promise<CompareResult> {
   const what = `compare ${base}...${head} in ${repo.owner}/${repo.repo}`
   try {
     const { data } = await client.rest.repos.compareCommitsWithBasehead({
       ...repo,
       basehead: `${base}...${head}`,
+      ...requestSignal(signal),
     })
     const files = data.files
     const cut = files === undefined ? data.status !== 'identical' : files.length >= COMPARE_MAX_FILES
     return { paths: apiChangedPaths(files ?? []), cut, status: data.status }
   } catch (e) {
+    signal?.throwIfAborted()
     throw apiError(e, what, 'contents: read')
   }
 }
@@ -108,6 +111,7 @@ export async function pullRequestFiles(
   repo: GitHubRepo,
   pullNumber: number,
   changedFiles?: number,
+  signal?: AbortSignal,
 ): Promise<ApiFileList> {
   const what = `list the files of pull request #${pullNumber} in ${repo.owner}/${repo.repo}`
   try {
@@ -115,12 +119,23 @@ export async function pullRequestFiles(
       ...repo,
       pull_number: pullNumber,
       per_page: PER_PAGE,
+      ...requestSignal(signal),
     })
     const cut = files.length >= PULL_FILES_MAX || (changedFiles !== undefined && changedFiles > files.length)
     return { paths: apiChangedPaths(files), cut }
   } catch (e) {
+    signal?.throwIfAborted()
     throw apiError(e, what, 'pull-requests: read')
   }
+}
+
+/**
+ * The step's deadline for one request (and each page of a paginated one). Given per request, not to the
+ * client: Octokit merges a request's `request` options deeply with the client's, whereas a `request` given
+ * to the client would replace the proxy agent and fetch `@actions/github` sets there.
+ */
+function requestSignal(signal: AbortSignal | undefined): { request?: { signal: AbortSignal } } {
+  return signal === undefined ? {} : { request: { signal } }
 }
 
 /**

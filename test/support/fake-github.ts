@@ -60,6 +60,11 @@ export interface FakeGitHub {
   setPullFiles(number: number, answer: FakeFile[] | FakeFailure): void
   /** Answer every request with this error (or stop, with `undefined`). */
   failAll(failure: FakeFailure | undefined): void
+  /**
+   * Accept requests (any path: it can stand in for a git remote too) and never answer them, as a server
+   * that hangs; `false` answers again. Requests left open are dropped by `close`.
+   */
+  silent(on: boolean): void
   close(): Promise<void>
 }
 
@@ -83,6 +88,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const pulls = new Map<number, FakeFile[] | FakeFailure>()
   const requests: FakeRequest[] = []
   let failure: FakeFailure | undefined
+  let quiet = false
   let url = ''
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -91,6 +97,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const query = Object.fromEntries(parsed.searchParams)
     const authorization = req.headers.authorization
     requests.push({ method: req.method ?? 'GET', path, query, authorization })
+    if (quiet) return
 
     if (failure !== undefined) return fail(res, failure)
     if (options.token !== undefined) {
@@ -134,6 +141,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     setPullFiles: (number, answer) => void pulls.set(number, answer),
     failAll: (next) => {
       failure = next
+    },
+    silent: (on) => {
+      quiet = on
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

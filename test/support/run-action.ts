@@ -92,6 +92,13 @@ export interface RunOptions {
   timeoutMs?: number
   /** The bundle to run (default {@link BUNDLE}), e.g. one installed from the packed tarball. */
   bundle?: string
+  /** A command to start Node under, e.g. `['setpriv', …, '--']`: its argv before Node's. */
+  wrap?: readonly string[]
+}
+
+/** Fail with the step's log when it did not exit as expected: the assertion alone says too little. */
+export function expectExit(run: ActionRun, code: number): void {
+  if (run.code !== code) throw new Error(`exit ${run.code}, expected ${code}:\n${run.stdout}\n${run.stderr}`)
 }
 
 /** Run dist/index.js as an action step. */
@@ -116,10 +123,11 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
   }
   for (const [name, value] of Object.entries(o.inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   const started = performance.now()
+  const [program = NODE24, ...args] = [...(o.wrap ?? []), NODE24]
   return new Promise((resolve) => {
     execFile(
-      NODE24,
-      [o.bundle ?? BUNDLE],
+      program,
+      [...args, o.bundle ?? BUNDLE],
       {
         env,
         cwd: dir,
