@@ -29,6 +29,7 @@ export const INPUT_NAMES = [
   'batch-size',
   'wait',
   'timeout',
+  'on-timeout',
   'caller-reference',
   'wait-for',
   'dry-run',
@@ -115,6 +116,7 @@ Same engine and names as the GitHub Action's inputs (see README).
   --batch-size N         paths per request, 1-3000 (default 3000)
   --wait                 wait until every invalidation is Completed
   --timeout DURATION     budget for the whole run: 900, 90s, 15m, 1h (default 15m)
+  --on-timeout fail|warn warn: a timeout with everything submitted ends 0 with a warning (default fail)
   --caller-reference S   base of the CallerReferences (default: random per run)
   --wait-for INVS        create nothing; wait for these (JSON 'invalidations' output, or DIST/ID lines)
   --dry-run              print the plan; no AWS call, no credentials needed

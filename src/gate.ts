@@ -1,16 +1,28 @@
 /**
  * `wait-for`: a release gate. It creates nothing: it waits until every invalidation an earlier step or
  * job made (its `invalidations` output, or `DISTRIBUTION/ID` lines) is Completed, fails at once on a
- * permanent error, and fails on `timeout`. So a deploy job can return fast and a release job wait.
+ * permanent error (a wrong id, a missing permission: the gate cannot pass, so waiting on is pointless),
+ * and fails on `timeout`. So a deploy job can return fast and a release job wait.
  */
 import type { CloudFrontApi } from './cloudfront/api.js'
 import type { Clock } from './cloudfront/clock.js'
 import { Tracker, type InvalidationRecord } from './cloudfront/tracker.js'
+import { errorMessage } from './errors.js'
+import { plural } from './format.js'
 import type { Io } from './io.js'
-import type { RunState } from './report.js'
+import type { ProgressReporter } from './progress.js'
+import { outcomeOf, type RunState } from './report/state.js'
 import type { WaitTarget } from './targets.js'
 
-/** Wait for every target; fills `state.records`, `state.errors` and `state.timedOut`. */
+/** Stops the other waits once one distribution failed for good. */
+class GateFailed extends Error {
+  override name = 'GateFailed'
+}
+
+/**
+ * Wait for every target; fills `state.records` and each target's outcome. Resolves when every wait has
+ * ended (completed, failed, or stopped by `signal`): the caller reads the ending from the signal.
+ */
 export async function waitForAll(
   state: RunState,
   targets: readonly WaitTarget[],
@@ -18,40 +30,57 @@ export async function waitForAll(
   clock: Clock,
   signal: AbortSignal,
   io: Io,
+  progress: ProgressReporter,
 ): Promise<void> {
   const byTarget = new Map<string, WaitTarget[]>()
   for (const t of targets) byTarget.set(t.distributionId, [...(byTarget.get(t.distributionId) ?? []), t])
-  const retry = { clock, signal, onRetry: (m: string) => io.warning(m) }
-  const results = await Promise.allSettled(
-    [...byTarget].map(async ([distributionId, list]) => {
-      const tracker = new Tracker(api, distributionId, clock, retry)
-      tracker.onProgress = (done, total) =>
-        io.progress?.(`${distributionId}: ${done}/${total} invalidation(s) Completed`)
-      for (const t of list) {
-        // Look each one up first: a wrong id or a missing permission fails now, not at the timeout.
-        const info = await tracker.lookup(t.id)
-        const record: InvalidationRecord = {
-          distributionId,
-          id: t.id,
-          status: info.status,
-          pathCount: info.paths?.length ?? t.pathCount ?? 0,
-          createTime: t.createTime ?? info.createTime.toISOString(),
-          batch: state.records.length,
+  for (const id of byTarget.keys()) outcomeOf(state, id)
+  // The gate's own stop: the step's deadline or cancel, or the first permanent error.
+  const stop = new AbortController()
+  const onAbort = (): void => stop.abort(signal.reason)
+  signal.addEventListener('abort', onAbort, { once: true })
+  const retry = { clock, signal: stop.signal, onRetry: (m: string, kind: string) => io.warning(m, kind) }
+  try {
+    await Promise.all(
+      [...byTarget].map(async ([distributionId, list]) => {
+        try {
+          const tracker = new Tracker(api, distributionId, clock, retry)
+          tracker.onProgress = (done, total) => {
+            io.progress?.(`${distributionId}: ${done} of ${plural(total, 'invalidation')} Completed`)
+            progress.update(distributionId)
+          }
+          for (const t of list) {
+            // Look each one up first: a wrong id or a missing permission fails now, not at the timeout.
+            const info = await tracker.lookup(t.id)
+            const record: InvalidationRecord = {
+              distributionId,
+              id: t.id,
+              status: info.status,
+              pathCount: info.paths?.length ?? t.pathCount ?? 0,
+              createTime: t.createTime ?? info.createTime.toISOString(),
+              batch: state.records.length,
+            }
+            state.records.push(record)
+            if (info.status !== 'Completed') tracker.add(t.id, { files: 0, wildcards: 0 }, record)
+          }
+          progress.update(distributionId)
+          await tracker.waitForAll()
+          outcomeOf(state, distributionId).endedAt = clock.now()
+        } catch (e) {
+          if (stop.signal.aborted) return // stopped: the deadline, a cancel, or another target's error
+          const outcome = outcomeOf(state, distributionId)
+          outcome.error = errorMessage(e)
+          outcome.endedAt = clock.now()
+          io.error?.(outcome.error)
+          stop.abort(new GateFailed(outcome.error))
         }
-        state.records.push(record)
-        if (info.status !== 'Completed') tracker.add(t.id, { files: 0, wildcards: 0 }, record)
-      }
-      await tracker.waitForAll()
-      io.info(`${distributionId}: ${list.length} invalidation(s) Completed`)
-    }),
-  )
+      }),
+    )
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
   // Report in the order given (the distributions were waited for concurrently).
   const order = new Map(targets.map((t, i) => [`${t.distributionId}/${t.id}`, i]))
   const at = (r: InvalidationRecord): number => order.get(`${r.distributionId}/${r.id}`) ?? 0
   state.records.sort((a, b) => at(a) - at(b))
-  for (const r of results) {
-    if (r.status === 'fulfilled') continue
-    if (signal.aborted) state.timedOut = true
-    else state.errors.push(r.reason instanceof Error ? r.reason.message : String(r.reason))
-  }
 }

@@ -15,8 +15,8 @@ import { EOL } from 'node:os'
 import { issue, issueCommand } from '../node_modules/@actions/core/lib/command.js'
 import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
 import { summary } from '../node_modules/@actions/core/lib/summary.js'
-import { errorMessage } from './errors.js'
-import type { Io } from './io.js'
+import { CancelledError, errorMessage, ReportedFailure } from './errors.js'
+import { AnnotationBudget, type Io } from './io.js'
 import { execute, type Deps } from './pipeline.js'
 
 /** `core.getInput(name)`: the trimmed value of `INPUT_<NAME>` ('' when unset). */
@@ -24,11 +24,26 @@ export function getInput(name: string): string {
   return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
 }
 
+/**
+ * Annotations within GitHub's 10 warnings and 10 errors per step: warnings folded by kind (made at the
+ * end, with their counts), errors annotated at once while there is room (see AnnotationBudget).
+ */
+const annotations = new AnnotationBudget({
+  annotate: (level, m) => issueCommand(level, {}, m),
+  log: (m) => io.info(m),
+})
+
+/** Make the folded warning annotations now (the end of the step). */
+export function flushAnnotations(): void {
+  annotations.flush()
+}
+
 /** The runner's side of {@link Io}, each method as @actions/core implements it. */
 export const io: Io = {
   debug: (m) => issueCommand('debug', {}, m),
   info: (m) => process.stdout.write(m + EOL),
-  warning: (m) => issueCommand('warning', {}, m),
+  warning: (m, kind) => annotations.warning(m, kind),
+  error: (m) => annotations.error(m),
   notice: (m) => issueCommand('notice', {}, m),
   group: async (title, fn) => {
     issue('group', title)
@@ -64,13 +79,40 @@ export function setFailed(message: string): void {
   issueCommand('error', {}, message)
 }
 
+/**
+ * After a cancel the runner kills the step within a few seconds; outputs and summary take milliseconds,
+ * so if anything still holds the process by then, exit rather than be killed mid-write.
+ */
+const CANCEL_EXIT_MS = 4000
+
 /** Run the action. Never throws: a failure is reported with setFailed (one line; the stack only as debug). */
 export async function run(deps: Deps = {}): Promise<void> {
+  // A cancelled workflow: stop waiting, write outputs and summary for what exists, exit non-zero.
+  const cancel = new AbortController()
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (cancel.signal.aborted) return // SIGTERM after SIGINT: already stopping
+    cancel.abort(new CancelledError(signal))
+    setTimeout(() => process.exit(1), CANCEL_EXIT_MS).unref()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
-    await execute(getInput, process.env, io, deps)
+    await execute(getInput, process.env, io, { ...deps, signal: cancel.signal })
+    flushAnnotations()
   } catch (e) {
     // The runner shows ::debug:: lines only when step debug logging (ACTIONS_STEP_DEBUG) is on.
     if (e instanceof Error && e.stack) io.debug(e.stack)
-    setFailed(errorMessage(e))
+    flushAnnotations()
+    const held = annotations.heldErrors
+    if (e instanceof ReportedFailure && held === 0) {
+      // Each error already has its annotation: the last line only counts them.
+      process.exitCode = 1
+      io.info(`Error: ${e.message}`)
+    } else {
+      setFailed(errorMessage(e) + (held > 0 ? ` (${held} more errors are in the log)` : ''))
+    }
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
   }
 }

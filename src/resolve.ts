@@ -4,8 +4,10 @@
  * Called only in real runs, right before the first batch is planned.
  */
 import type { CloudFrontApi } from './cloudfront/api.js'
-import { explain } from './cloudfront/errors.js'
-import { InputError } from './errors.js'
+import { explain, UnreachableError } from './cloudfront/errors.js'
+import { withRetry, type RetryContext } from './cloudfront/retry.js'
+import { forInput, InputError } from './errors.js'
+import { plural } from './format.js'
 import type { Inputs } from './inputs.js'
 import type { Io } from './io.js'
 import { PathError, type Item } from './paths/encode.js'
@@ -15,11 +17,20 @@ import { filesToItems } from './paths/url.js'
 import type { Sources } from './sources/collect.js'
 import { parseTarget, resolveAlias, type DistributionAliases } from './targets.js'
 
+/**
+ * A failed lookup as one line naming the input that asked for it. Throttling and dropped connections
+ * were already retried (until `timeout`) like every other call.
+ */
+function lookupFailed(e: unknown, signal: AbortSignal, input: string, value: string, line: string): never {
+  if (signal.aborted || e instanceof UnreachableError) throw e
+  throw new Error(forInput(input, value, line), { cause: e })
+}
+
 /** Resolve the domain names among `distribution-id` to ids, or say why a dry run leaves them. */
 export async function resolveAliases(
   inputs: Inputs,
   getApi: () => Promise<CloudFrontApi>,
-  signal: AbortSignal,
+  retry: RetryContext,
   io: Io,
 ): Promise<Map<string, string>> {
   const names = inputs.distributionIds.filter((n) => {
@@ -36,10 +47,16 @@ export async function resolveAliases(
   }
   let all: DistributionAliases[]
   try {
-    all = await (await getApi()).listDistributionAliases(signal)
+    const api = await getApi()
+    all = await withRetry('ListDistributions', retry, () => api.listDistributionAliases(retry.signal))
   } catch (e) {
-    if (signal.aborted) throw e
-    throw new Error(explain(e, 'ListDistributions', names.join(', ')), { cause: e })
+    lookupFailed(
+      e,
+      retry.signal,
+      'distribution-id',
+      names.join(', '),
+      explain(e, 'ListDistributions', names.join(', ')),
+    )
   }
   for (const name of names) {
     const found = resolveAlias(name, all)
@@ -56,7 +73,7 @@ export async function syncItemsByOrigin(
   targets: readonly string[],
   sources: Sources,
   api: CloudFrontApi,
-  signal: AbortSignal,
+  retry: RetryContext,
   io: Io,
 ): Promise<Map<string, Item[]>> {
   const changes = sources.pendingSync ?? []
@@ -66,9 +83,9 @@ export async function syncItemsByOrigin(
   for (const id of targets) {
     let view: OriginsView
     try {
-      view = await api.getOriginsView(id, signal)
+      view = await withRetry(`GetDistributionConfig ${id}`, retry, () => api.getOriginsView(id, retry.signal))
     } catch (e) {
-      throw new Error(explain(e, 'GetDistributionConfig', id), { cause: e })
+      lookupFailed(e, retry.signal, 'origin-path', 'auto', explain(e, 'GetDistributionConfig', id))
     }
     views.push(view)
     for (const b of buckets) {
@@ -77,7 +94,7 @@ export async function syncItemsByOrigin(
     }
     const rel = relativePaths(changes, (b) => originPathFor(b, view)?.originPath)
     if (rel.outside.length > 0) io.warning(`${id}: ${outsideWarning(rel.outside)}`)
-    io.info(`${id}: sync-log gives ${rel.paths.length} path(s) under its origin`)
+    io.info(`${id}: sync-log gives ${plural(rel.paths.length, 'path')} under its origin`)
     try {
       out.set(id, filesToItems(rel.paths, { prefix: inputs.prefix, indexDocument: inputs.indexDocument }))
     } catch (e) {

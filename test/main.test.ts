@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { getInput, io, setFailed } from '../src/main.js'
+import { flushAnnotations, getInput, io, setFailed } from '../src/main.js'
 
 /** Messages that need escaping in a workflow command: `%`, CR, LF, and `::` / `,` in properties. */
 const MESSAGES = ['plain', '100% done', 'two\nlines\r\nand CR', '::error::not a command', 'a, b: c', '']
@@ -44,9 +44,14 @@ describe('main.ts writes what @actions/core writes', () => {
   it.each(MESSAGES)('debug, info, warning, notice: %j', (m) => {
     expect(stdout(() => io.debug(m))).toBe(stdout(() => core.debug(m)))
     expect(stdout(() => io.info(m))).toBe(stdout(() => core.info(m)))
-    expect(stdout(() => io.warning(m))).toBe(stdout(() => core.warning(m)))
     expect(stdout(() => io.notice(m))).toBe(stdout(() => core.notice(m)))
-    expect(stdout(() => io.warning(m))).toMatch(/^::warning::/)
+    // Warnings are logged at once and annotated when the step ends (folded by kind): same command.
+    const warned = stdout(() => {
+      io.warning(m)
+      flushAnnotations()
+    })
+    expect(warned.endsWith(stdout(() => core.warning(m)))).toBe(true)
+    expect(stdout(() => io.error?.(m))).toBe(stdout(() => core.error(m)))
   })
 
   it('group: the same group and endgroup commands around the output, and the result passed on', async () => {

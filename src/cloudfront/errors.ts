@@ -3,6 +3,8 @@
  * Only here do we look at exception `name`s: to decide between retry, wait for quota, and stop.
  */
 
+import { plural } from '../format.js'
+
 export type ErrorClass = 'transient' | 'quota' | 'permanent'
 
 interface SdkErrorShape {
@@ -33,10 +35,72 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
   'ENOTFOUND',
   'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
 ])
 
 function shape(e: unknown): SdkErrorShape {
   return typeof e === 'object' && e !== null ? e : {}
+}
+
+/**
+ * The socket error code when `e` means "could not talk to the endpoint at all" (refused, no such host,
+ * connect timeout, proxy refusing), else undefined. Distinct from a dropped answer: repeated from the
+ * first call of a run, it means a wrong endpoint, proxy or DNS, not a transient burst (see api.ts).
+ */
+export function connectionErrorCode(e: unknown): string | undefined {
+  const code = shape(e).code
+  if (typeof code === 'string' && CONNECT_CODES.has(code)) return code
+  const message = shape(e).message
+  if (typeof message !== 'string') return undefined
+  // The SDK's connectionTimeout: a TimeoutError with no code.
+  if (/without establishing a connection/i.test(message)) return 'ETIMEDOUT'
+  return /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.exec(message)?.[1]
+}
+
+/**
+ * CloudFront could not be reached at all since the run began (api.ts decides when): a wrong endpoint,
+ * proxy or DNS. Permanent, and the same for every distribution, so the run stops with this one line.
+ */
+export class UnreachableError extends Error {
+  override name = 'CloudFrontUnreachable'
+}
+
+/** Codes of a connection that never carried a request. */
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+])
+
+/**
+ * An SDK error explained for people (`explain`), keeping the AWS error name so callers can still tell
+ * what happened (a denied GetInvalidation while counting is a warning, not a failure).
+ */
+export class ExplainedError extends Error {
+  override name = 'ExplainedError'
+  constructor(
+    message: string,
+    /** The AWS error code (`AccessDenied`, `NoSuchInvalidation`…), or '' for a non-SDK error. */
+    readonly awsName: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+  }
+}
+
+/** The AWS error code of `e`, looking through an ExplainedError to the SDK error it explains. */
+export function awsErrorName(e: unknown): string {
+  return e instanceof ExplainedError ? e.awsName : errorName(e)
+}
+
+/** Whether `e` is an AccessDenied answer (either spelling AWS uses). */
+export function isAccessDenied(e: unknown): boolean {
+  const name = awsErrorName(e)
+  return name === 'AccessDenied' || name === 'AccessDeniedException'
 }
 
 /** The SDK error's name (its AWS error code), or '' for a non-SDK error. */
@@ -83,6 +147,8 @@ export const PERMISSION: Record<string, string> = {
 export interface ErrorContext {
   /** Cache tags (`#…` items) in the batch. */
   tags?: number
+  /** The invalidation asked about (GetInvalidation), named in a NoSuchInvalidation line. */
+  invalidationId?: string
 }
 
 /**
@@ -108,7 +174,7 @@ export function explain(e: unknown, operation: string, target: string, context: 
     case 'EntityNotFound':
       return `${target}: no such ${tenant ? 'distribution tenant' : 'distribution'} in this AWS account: check 'distribution-id' and that the credentials are for the account that owns it. AWS said: ${message}`
     case 'NoSuchInvalidation':
-      return `${target}: invalidation not found: it belongs to another distribution or account. AWS said: ${message}`
+      return `${target}${context.invalidationId === undefined ? '' : `/${context.invalidationId}`}: invalidation not found: the id is wrong, or it belongs to another distribution or account. AWS said: ${message}`
     case 'InvalidationBatchAlreadyExists':
     case 'InvalidArgument':
       if (name === 'InvalidArgument' && /caller ?reference/i.test(message)) {
@@ -117,7 +183,7 @@ export function explain(e: unknown, operation: string, target: string, context: 
       if (name === 'InvalidArgument' && (context.tags ?? 0) > 0) {
         // AWS's wording for this case is not documented; the shape (InvalidArgument on a batch with
         // tags) is what identifies it, so the explanation is ours.
-        return `${target}: CloudFront rejected a batch holding ${context.tags} cache tag(s) (# items): most likely this ${tenant ? 'tenant' : 'distribution'} has no cache tag configuration, which tag invalidation needs. Configure cache tags on it, or invalidate paths instead. AWS said: ${message}`
+        return `${target}: CloudFront rejected a batch holding ${plural(context.tags ?? 0, 'cache tag')} (# items): most likely this ${tenant ? 'tenant' : 'distribution'} has no cache tag configuration, which tag invalidation needs. Configure cache tags on it, or invalidate paths instead. AWS said: ${message}`
       }
       if (name === 'InvalidArgument') return `${target}: CloudFront rejected ${op} as invalid: ${message}`
       return `${target}: CallerReference already used with different paths: set a new 'caller-reference' (it must change whenever the paths do). AWS said: ${message}`
@@ -128,4 +194,10 @@ export function explain(e: unknown, operation: string, target: string, context: 
     default:
       return `${target}: ${op} failed${name ? ` with ${name}` : ''}: ${message}`
   }
+}
+
+/** `explain` as a throwable error that keeps the AWS error code and the SDK error as its cause. */
+export function explained(e: unknown, operation: string, target: string, context: ErrorContext = {}): Error {
+  if (e instanceof UnreachableError) return e // already one line for the whole run
+  return new ExplainedError(explain(e, operation, target, context), errorName(e), { cause: e })
 }

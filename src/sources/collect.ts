@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import type { Inputs } from '../inputs.js'
 import type { Item } from '../paths/encode.js'
-import { InputError, quote } from '../errors.js'
+import { errorMessage, forInput, InputError, quote } from '../errors.js'
 import { dedupeItems, PathError } from '../paths/encode.js'
 import type { TreeCounts } from '../paths/collapse.js'
 import { directoryUrl, fileRunsToItems, filesToItems, fileUrls, normalizePrefix } from '../paths/url.js'
@@ -110,6 +110,11 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
       repo: splitRepository(inputs.event.repository),
       apiUrl: inputs.event.apiUrl,
       log,
+    }).catch((e: unknown) => {
+      // Every error line names the input it comes from, as the user typed it (`nope..nada`, not the
+      // compare URL's `nope...nada`); input errors already do.
+      if (e instanceof InputError) throw e
+      throw new Error(forInput('diff', inputs.diff, errorMessage(e)), { cause: e })
     })
     if (changed.kind === 'files') {
       const selected = (matcher ?? compileFilePatterns(['**'])).select(changed.files).files

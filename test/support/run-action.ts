@@ -50,6 +50,8 @@ export interface ActionRun {
   /** ::error:: / ::warning:: / ::notice:: lines. */
   annotations: { level: string; message: string }[]
   ms: number
+  /** Milliseconds from start to the `cancel` signal, when one was sent. */
+  signalledAt?: number
 }
 
 /** Parse the GITHUB_OUTPUT file format (`name<<DELIM\nvalue\nDELIM`). */
@@ -71,6 +73,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>
   workspace?: string
   timeoutMs?: number
+  /** Send `signal` to the step once its stdout matches `when` (a cancelled workflow); `signalledAt` says when. */
+  cancel?: { when: RegExp; signal: NodeJS.Signals }
 }
 
 /** Run dist/index.js as an action step. */
@@ -95,8 +99,9 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
   }
   for (const [name, value] of Object.entries(o.inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   const started = performance.now()
+  let signalledAt: number | undefined
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       NODE24,
       [BUNDLE],
       {
@@ -119,8 +124,20 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
           summary: readFileSync(summaryFile, 'utf8'),
           annotations,
           ms: performance.now() - started,
+          ...(signalledAt === undefined ? {} : { signalledAt }),
         })
       },
     )
+    const cancel = o.cancel
+    if (cancel !== undefined) {
+      let seen = ''
+      child.stdout?.on('data', (chunk: Buffer | string) => {
+        seen += String(chunk)
+        if (signalledAt === undefined && cancel.when.test(seen)) {
+          signalledAt = performance.now() - started
+          child.kill(cancel.signal)
+        }
+      })
+    }
   })
 }
