@@ -80,11 +80,11 @@ describe('CLI', () => {
       )
       expect(r.code).toBe(0)
       const [notice, header, ...rows] = r.stdout.trim().split('\n')
-      expect(notice).toMatch(/^Invalidated 2 paths on 1 distribution: 2 invalidation\(s\) Completed/)
+      expect(notice).toMatch(/^Invalidated 2 paths on 1 distribution: 2 invalidations Completed/)
       expect(header).toMatch(/^DISTRIBUTION\s+INVALIDATION\s+PATHS\s+STATUS$/)
       expect(rows.filter((l) => /^E2EXAMPLE0000\s+I[A-Z0-9]+\s+1\s+Completed$/.test(l))).toHaveLength(2)
       expect(rows.at(-1)).toMatch(/^status: Completed\s+paths: 2 \(requested 2\)\s+batches: 2$/)
-      expect(r.stderr).toMatch(/E2EXAMPLE0000: \d\/2 invalidation\(s\) Completed/)
+      expect(r.stderr).toMatch(/E2EXAMPLE0000: \d of 2 invalidations Completed/)
     } finally {
       await fake.stop()
     }

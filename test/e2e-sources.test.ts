@@ -374,7 +374,7 @@ describe('diff from local git', () => {
     expect(thin.outputs.paths).not.toContain('*')
     expectExit(whole, 0)
     expect(JSON.parse(whole.outputs.paths ?? '[]')).toEqual(['/blog/*'])
-    expect(whole.summary).toContain('| `/blog/*` | 11 | 1 |')
+    expect(whole.summary).toContain('| <code>/blog/&#42;</code> | 11 | 1 |')
   })
 
   it("fails naming 'diff' on an event diff: auto cannot read, suggesting BASE..HEAD", async () => {
