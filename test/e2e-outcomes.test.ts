@@ -276,6 +276,19 @@ describe('softer where users asked for it', () => {
     expect(run.code).toBe(0)
     expect(fake.createdCount('E1SITE0000001')).toBe(1)
   })
+  it('retries GetDistributionConfig (origin-path: auto) through throttling too', async () => {
+    fake.inject({ op: 'GetDistributionConfig', kind: 'Throttling', times: 4 })
+    const ws = mkdtempSync(join(tmpdir(), 'cfi-ws-'))
+    writeFileSync(join(ws, 'sync.log'), 'upload: public/index.html to s3://example-bucket/index.html\n')
+    const run = await runAction({
+      inputs: { 'distribution-id': DIST, 'sync-log': 'sync.log', 'origin-path': 'auto' },
+      workspace: ws,
+      env: env(),
+    })
+    expect(errors(run)).toEqual([])
+    expect(run.code).toBe(0)
+    expect(fake.invalidations(DIST)[0]?.paths).toContain('/index.html')
+  })
 })
 
 describe('limits GitHub imposes', () => {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import type { Inputs } from '../inputs.js'
 import type { Item } from '../paths/encode.js'
 import { errorMessage, forInput, InputError, quote } from '../errors.js'
+import { plural } from '../format.js'
 import { dedupeItems, PathError } from '../paths/encode.js'
 import type { TreeCounts } from '../paths/collapse.js'
 import { directoryUrl, fileRunsToItems, filesToItems, fileUrls, normalizePrefix } from '../paths/url.js'
@@ -118,7 +119,7 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
     })
     if (changed.kind === 'files') {
       const selected = (matcher ?? compileFilePatterns(['**'])).select(changed.files).files
-      log.info(`diff ${changed.range}: ${selected.length} changed file(s) selected (from ${changed.source})`)
+      log.info(`diff ${changed.range}: ${plural(selected.length, 'changed file')} selected (from ${changed.source})`)
       if (selected.length === 0)
         sources.empty.push(`no file under ${quote(inputs.root)} changed in ${changed.range}`)
       sources.shared = sources.shared.concat(toItems('diff', selected))
@@ -132,7 +133,7 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
   } else if (inputs.files.length > 0) {
     const { runs } = walk()
     const count = runs.reduce((n, run) => n + run.names.length, 0)
-    log.info(`files: ${count} file(s) under ${quote(inputs.root)} selected`)
+    log.info(`files: ${plural(count, 'file')} under ${quote(inputs.root)} selected`)
     if (count === 0) sources.empty.push(`no file under ${quote(inputs.root)} matches 'files'`)
     sources.shared = sources.shared.concat(toItems('files', { runs }))
   }
@@ -195,7 +196,7 @@ function readSyncLog(
     )
     return
   }
-  log.info(`sync-log: ${parsed.changes.length} changed object(s)`)
+  log.info(`sync-log: ${plural(parsed.changes.length, 'changed object')}`)
   if (inputs.originPath === 'auto') {
     sources.pendingSync = parsed.changes
     return
