@@ -6,6 +6,7 @@
  */
 import type { CloudFrontApi } from './cloudfront/api.js'
 import type { Clock } from './cloudfront/clock.js'
+import { UnreachableError } from './cloudfront/errors.js'
 import { Tracker, type InvalidationRecord } from './cloudfront/tracker.js'
 import { errorMessage } from './errors.js'
 import { plural } from './format.js'
@@ -68,6 +69,11 @@ export async function waitForAll(
           outcomeOf(state, distributionId).endedAt = clock.now()
         } catch (e) {
           if (stop.signal.aborted) return // stopped: the deadline, a cancel, or another target's error
+          if (e instanceof UnreachableError) {
+            state.failure ??= e.message // the same for every distribution: one line for the run
+            stop.abort(e)
+            return
+          }
           const outcome = outcomeOf(state, distributionId)
           outcome.error = errorMessage(e)
           outcome.endedAt = clock.now()

@@ -46,8 +46,6 @@ export interface Deps {
   progressIntervalMs?: number
 }
 
-export { DeadlineError } from './errors.js'
-
 export const USER_AGENT = `cloudfront-invalidate/${VERSION}`
 
 /** Run the whole step. Throws (after writing outputs and summary) when the step should fail. */

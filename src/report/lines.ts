@@ -110,12 +110,18 @@ export function endingLine(
       .slice(0, 5)
       .map((v) => v.id)
       .join(', ')
-    const what = errorsShown
-      ? `${failed.length} of ${plural(views.length, 'distribution')} failed (${ids}${failed.length > 5 ? ', …' : ''}; each error is above)`
-      : failed.length === 1
+    const what = !errorsShown
+      ? failed.length === 1
         ? (failed[0]?.error ?? '')
         : `${failed.length} of ${plural(views.length, 'distribution')} failed: ${failed.map((v) => v.error).join(' | ')}`
-    return `${what} (${created}${s.records.length > 0 ? '; their ids are in the outputs' : ''})`
+      : failed.length === 1 && views.length === 1
+        ? `${ids} failed (the error is above)`
+        : `${failed.length} of ${plural(views.length, 'distribution')} failed (${ids}${failed.length > 5 ? ', …' : ''}; each error is above)`
+    const timedOut =
+      s.ending === 'timeout'
+        ? `; timeout ${formatDuration(timeoutMs)} reached with ${plural(pending.length, 'invalidation')} not Completed yet`
+        : ''
+    return `${what}${timedOut}; ${created}${s.records.length > 0 ? ', their ids are in the outputs' : ''}.`
   }
   const limit = `timeout ${formatDuration(timeoutMs)} reached`
   if (unsubmitted.length > 0) {

@@ -119,7 +119,9 @@ export async function collectSources(inputs: Inputs, log: DiffLog): Promise<Sour
     })
     if (changed.kind === 'files') {
       const selected = (matcher ?? compileFilePatterns(['**'])).select(changed.files).files
-      log.info(`diff ${changed.range}: ${plural(selected.length, 'changed file')} selected (from ${changed.source})`)
+      log.info(
+        `diff ${changed.range}: ${plural(selected.length, 'changed file')} selected (from ${changed.source})`,
+      )
       if (selected.length === 0)
         sources.empty.push(`no file under ${quote(inputs.root)} changed in ${changed.range}`)
       sources.shared = sources.shared.concat(toItems('diff', selected))
