@@ -285,7 +285,7 @@ describe('diff from local git', () => {
     expect(run.stderr).toBe('')
     expect(invalidated()).toEqual(PUSH_PATHS)
     expect(gitHub.requests).toEqual([])
-    expect(run.stdout).toContain(`diff ${sha.C0}..${sha.C1}: 8 changed file(s) selected (from git)`)
+    expect(run.stdout).toContain(`diff ${sha.C0}..${sha.C1}: 8 changed files selected (from git)`)
   })
 
   it('diff: auto on pull_request_target: what the PR changed since its merge base, fetched into a shallow clone', async () => {
