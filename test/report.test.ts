@@ -210,6 +210,12 @@ describe('summary and result line', () => {
     )
   })
 
+  it('shows a dry run as Planned, with nothing "never submitted"', () => {
+    const md = buildSummary(state({ dryRun: true }))
+    expect(md).toContain('| <code>E2EXAMPLE0000</code> | 3 | 3 | 1 | – | Planned |')
+    expect(md).toContain('3 distinct paths planned')
+  })
+
   it('says why a run was skipped', () => {
     expect(
       resultLine(

@@ -13,7 +13,7 @@
 export function escapeText(text: string, max = 2000): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text
   return cut
-    .replace(/[^A-Za-z0-9 ,.:;/%=?'"-]/gu, (c) => `&#${c.codePointAt(0) ?? 0};`)
+    .replace(/[^A-Za-z0-9 ,.:;/%=?'"()-]/gu, (c) => `&#${c.codePointAt(0) ?? 0};`)
     .replace(/:\/\//g, '&#58;//') // no autolink (https://…) either
 }
 

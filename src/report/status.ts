@@ -52,7 +52,7 @@ export function targetViews(s: RunState): TargetView[] {
       batches,
       records,
       completed,
-      unsubmitted: s.gate ? 0 : Math.max(0, batches - records.length),
+      unsubmitted: s.gate || s.dryRun ? 0 : Math.max(0, batches - records.length),
       unsubmittedPaths: 0,
       requested: plan?.requested.length ?? 0,
       billed: plan?.items.length ?? 0,

@@ -56,7 +56,7 @@ export function buildSummary(s: RunState, budget = SUMMARY_BUDGET_BYTES): string
   } else if (s.timings.totalMs !== undefined) {
     out.add(`**Waited:** ${formatDuration(s.timings.totalMs)}`, '')
   }
-  pathList(submittedPaths(s), out)
+  pathList(submittedPaths(s), s.dryRun ? 'planned' : 'submitted', out)
   return out.text()
 }
 
@@ -161,11 +161,11 @@ function costAndTimings(s: RunState, views: readonly TargetView[], out: BoundedL
 }
 
 /** The distinct paths in a folded block, cut to what the budget leaves, saying how many were left out. */
-function pathList(paths: readonly string[], out: BoundedLines): void {
+function pathList(paths: readonly string[], verb: string, out: BoundedLines): void {
   if (paths.length === 0) return
   const head = [
     '',
-    `<details><summary>${plural(paths.length, 'distinct path')} submitted</summary>`,
+    `<details><summary>${plural(paths.length, 'distinct path')} ${verb}</summary>`,
     '',
     '<pre>',
   ]
