@@ -93,3 +93,10 @@ export const MAX_INPUT_BYTES = 32_000
  * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
  */
 export const OUTPUTS_BUDGET_BYTES = 768 * 1024
+
+/**
+ * What the job summary may take: GitHub drops a step's summary past 1 MiB, so the path list is cut to
+ * keep the whole well under it.
+ * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#step-isolation-and-limits
+ */
+export const SUMMARY_BUDGET_BYTES = 900 * 1024

@@ -42,3 +42,29 @@ export function quote(value: string, max = 80): string {
     (ch) => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
   )
 }
+
+/** Raised when the step's `timeout` passes (the deadline's abort reason). */
+export class DeadlineError extends Error {
+  override name = 'DeadlineError'
+}
+
+/** Raised when the workflow is cancelled: the runner sends SIGINT, then SIGTERM. */
+export class CancelledError extends Error {
+  override name = 'CancelledError'
+  constructor(readonly signal: string) {
+    super(`cancelled (${signal})`)
+  }
+}
+
+/**
+ * The step fails, and the errors behind it were already printed as they happened (one per distribution):
+ * its message only counts them, and the host need not print it as another error annotation.
+ */
+export class ReportedFailure extends Error {
+  override name = 'ReportedFailure'
+}
+
+/** A failure named after the input it comes from, for errors that are not the input's fault alone. */
+export function forInput(input: string, value: string, message: string): string {
+  return `${voice().inputLabel(input)} (${quote(value)}): ${message}`
+}

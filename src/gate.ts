@@ -1,18 +1,22 @@
 /**
  * `wait-for`: a release gate. It creates nothing: it waits until every invalidation an earlier step or
  * job made (its `invalidation-list` or `invalidations` output, or `DISTRIBUTION/ID` lines) is Completed,
- * fails at once on a permanent error, and fails on `timeout`. So a deploy job can return fast and a release
- * job wait. A `DISTRIBUTION/*` line waits for everything in progress there when the gate starts: a
- * superset of what any earlier step made, so it can only wait longer, never report too early.
+ * fails at once on a permanent error (a wrong id, a missing permission: the gate cannot pass, so waiting on
+ * is pointless), and fails on `timeout`. So a deploy job can return fast and a release job wait. A
+ * `DISTRIBUTION/*` line waits for everything in progress there when the gate starts: a superset of what
+ * any earlier step made, so it can only wait longer, never report too early.
  */
 import type { CloudFrontApi } from './cloudfront/api.js'
 import type { Clock } from './cloudfront/clock.js'
-import { explain } from './cloudfront/errors.js'
+import { explained, UnreachableError } from './cloudfront/errors.js'
 import { listInProgress } from './cloudfront/pages.js'
 import type { RetryContext } from './cloudfront/retry.js'
 import { Tracker, type InvalidationRecord } from './cloudfront/tracker.js'
+import { errorMessage } from './errors.js'
+import { plural } from './format.js'
 import type { Io } from './io.js'
-import type { RunState } from './report.js'
+import type { ProgressReporter } from './progress.js'
+import { outcomeOf, type RunState } from './report/state.js'
 import { ALL_IN_PROGRESS, type WaitTarget } from './targets.js'
 
 /** GetInvalidation calls in flight at once per distribution while the gate looks up its targets. */
@@ -26,7 +30,15 @@ const MAX_GATE_LIST_PAGES = 40
 
 const keyOf = (t: { distributionId: string; id: string }): string => `${t.distributionId}/${t.id}`
 
-/** Wait for every target; fills `state.records`, `state.errors` and `state.timedOut`. */
+/** Stops the other waits once one distribution failed for good. */
+class GateFailed extends Error {
+  override name = 'GateFailed'
+}
+
+/**
+ * Wait for every target; fills `state.records` and each target's outcome. Resolves when every wait has
+ * ended (completed, failed, or stopped by `signal`): the caller reads the ending from the signal.
+ */
 export async function waitForAll(
   state: RunState,
   targets: readonly WaitTarget[],
@@ -34,44 +46,70 @@ export async function waitForAll(
   clock: Clock,
   signal: AbortSignal,
   io: Io,
+  progress: ProgressReporter,
 ): Promise<void> {
   const byTarget = new Map<string, WaitTarget[]>()
   for (const t of targets) byTarget.set(t.distributionId, [...(byTarget.get(t.distributionId) ?? []), t])
+  for (const id of byTarget.keys()) outcomeOf(state, id)
   // Where each invalidation is reported: the order given, a `DIST/*` line's finds in its place.
   const rank = new Map(targets.map((t, i) => [keyOf(t), i]))
-  const retry: RetryContext = { clock, signal, onRetry: (m: string) => io.warning(m) }
-  const results = await Promise.allSettled(
-    [...byTarget].map(async ([distributionId, list]) => {
-      const tracker = new Tracker(api, distributionId, clock, retry)
-      tracker.onProgress = (done, total) =>
-        io.progress?.(`${distributionId}: ${done}/${total} invalidation(s) Completed`)
-      const wanted = await expand(distributionId, list, api, retry, rank, io)
-      // Look each one up first: a wrong id or a missing permission fails now, not at the timeout.
-      await forEachConcurrently(wanted, LOOKUP_CONCURRENCY, async (t) => {
-        const info = await tracker.lookup(t.id)
-        const record: InvalidationRecord = {
-          distributionId,
-          id: t.id,
-          status: info.status,
-          pathCount: info.paths?.length ?? t.pathCount ?? 0,
-          createTime: t.createTime ?? info.createTime.toISOString(),
-          batch: state.records.length,
+  // The gate's own stop: the step's deadline or cancel, or the first permanent error.
+  const stop = new AbortController()
+  const onAbort = (): void => stop.abort(signal.reason)
+  signal.addEventListener('abort', onAbort, { once: true })
+  const retry: RetryContext = {
+    clock,
+    signal: stop.signal,
+    onRetry: (m: string, kind: string) => io.warning(m, kind),
+  }
+  try {
+    await Promise.all(
+      [...byTarget].map(async ([distributionId, list]) => {
+        try {
+          const tracker = new Tracker(api, distributionId, clock, retry)
+          tracker.onProgress = (done, total) => {
+            io.progress?.(`${distributionId}: ${done} of ${plural(total, 'invalidation')} Completed`)
+            progress.update(distributionId)
+          }
+          const wanted = await expand(distributionId, list, api, retry, rank, io)
+          // Look each one up first: a wrong id or a missing permission fails now, not at the timeout.
+          await forEachConcurrently(wanted, LOOKUP_CONCURRENCY, async (t) => {
+            const info = await tracker.lookup(t.id)
+            const record: InvalidationRecord = {
+              distributionId,
+              id: t.id,
+              status: info.status,
+              pathCount: info.paths?.length ?? t.pathCount ?? 0,
+              createTime: t.createTime ?? info.createTime.toISOString(),
+              batch: state.records.length,
+            }
+            state.records.push(record)
+            if (info.status !== 'Completed') tracker.add(t.id, { files: 0, wildcards: 0 }, record)
+          })
+          progress.update(distributionId)
+          await tracker.waitForAll()
+          outcomeOf(state, distributionId).endedAt = clock.now()
+        } catch (e) {
+          if (stop.signal.aborted) return // stopped: the deadline, a cancel, or another target's error
+          if (e instanceof UnreachableError) {
+            state.failure ??= e.message // the same for every distribution: one line for the run
+            stop.abort(e)
+            return
+          }
+          const outcome = outcomeOf(state, distributionId)
+          outcome.error = errorMessage(e)
+          outcome.endedAt = clock.now()
+          io.error?.(outcome.error)
+          stop.abort(new GateFailed(outcome.error))
         }
-        state.records.push(record)
-        if (info.status !== 'Completed') tracker.add(t.id, { files: 0, wildcards: 0 }, record)
-      })
-      await tracker.waitForAll()
-      io.info(`${distributionId}: ${wanted.length} invalidation(s) Completed`)
-    }),
-  )
+      }),
+    )
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
   // Report in the order given (the distributions were waited for concurrently).
   const at = (r: InvalidationRecord): number => rank.get(keyOf(r)) ?? 0
   state.records.sort((a, b) => at(a) - at(b))
-  for (const r of results) {
-    if (r.status === 'fulfilled') continue
-    if (signal.aborted) state.timedOut = true
-    else state.errors.push(r.reason instanceof Error ? r.reason.message : String(r.reason))
-  }
 }
 
 /**
@@ -93,7 +131,7 @@ async function expand(
     found = await listInProgress(api, distributionId, retry, MAX_GATE_LIST_PAGES)
   } catch (e) {
     if (retry.signal.aborted) throw e
-    throw new Error(explain(e, 'ListInvalidations', distributionId), { cause: e })
+    throw explained(e, 'ListInvalidations', distributionId)
   }
   if (!found.complete) {
     // Older pages may hold more in progress: a gate that might miss one must not pass.
@@ -101,7 +139,7 @@ async function expand(
       `${distributionId}: more than ${MAX_GATE_LIST_PAGES * 100} invalidations listed and some still in progress, so ${distributionId}/* cannot be sure to see them all: name the invalidations to wait for by id (DISTRIBUTION/ID) instead`,
     )
   }
-  io.info(`${distributionId}: ${found.items.length} invalidation(s) in progress to wait for`)
+  io.info(`${distributionId}: ${plural(found.items.length, 'invalidation')} in progress to wait for`)
   const named = new Set(given.map((t) => t.id))
   const star = rank.get(`${distributionId}/${ALL_IN_PROGRESS}`) ?? 0
   const more = found.items.filter((i) => !named.has(i.id))

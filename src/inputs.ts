@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE, MAX_TIMEOUT_MS } from './constants.js'
 import { parseDuration } from './duration.js'
 import { InputError, quote } from './errors.js'
+import { formatCount } from './format.js'
 import { checkInputFile, readInputFile } from './input-file.js'
 import { itemKey, normalizeItem, PathError, type Item } from './paths/encode.js'
 import { normalizeOriginPath } from './paths/origin-path.js'
@@ -41,6 +42,8 @@ export interface Inputs {
   wait: boolean
   /** Budget for the whole step, in milliseconds. */
   timeoutMs: number
+  /** `on-timeout`: what a deadline that leaves invalidations in progress does to the step. */
+  onTimeout: 'fail' | 'warn'
   /**
    * Base of every batch's CallerReference: `caller-reference` as given, else unique to this execution
    * (see readCallerReference).
@@ -99,6 +102,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   const wait = readBoolean(read, 'wait', false)
   const dryRun = readBoolean(read, 'dry-run', false)
   const timeoutMs = readTimeout(read('timeout'))
+  const onTimeout = readChoice(read, 'on-timeout', ['fail', 'warn'] as const, 'fail')
   const callerReference = readCallerReference(read('caller-reference'), env)
   const awsRegion = readRegion(read('aws-region'), env)
 
@@ -143,6 +147,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     batchSize,
     wait,
     timeoutMs,
+    onTimeout,
     callerReference,
     dryRun,
     awsRegion,
@@ -313,7 +318,12 @@ function readInteger(read: InputReader, name: string, min: number, max: number, 
   if (text === '') return fallback
   const n = Number(text)
   if (!/^\d+$/.test(text) || n < min || n > max) {
-    throw new InputError(name, `${quote(text)} is not a whole number from ${min} to ${max}`)
+    // In words people use: no "from 1 to 9007199254740991" for "no upper limit".
+    const allowed =
+      max >= Number.MAX_SAFE_INTEGER
+        ? `a whole number, ${formatCount(min)} or more`
+        : `a whole number from ${formatCount(min)} to ${formatCount(max)}`
+    throw new InputError(name, `${quote(text)} is not ${allowed}`)
   }
   return n
 }

@@ -5,18 +5,19 @@
  * the outputs set through it. main.ts talks to the runner through three internal files of @actions/core
  * instead (its public entry loads an HTTP client the action never needs, ~100 ms on every run), which the
  * stand-in does not replace: outputs would go to a file no one reads. This entry runs the same action
- * with an {@link Io} built on the public module, so local-action sees every log line, output and the
- * failure; the job summary, which local-action does not display, is printed in a group as well.
+ * with an {@link HostIo} built on the public module, so local-action sees every log line, output and the
+ * failure; the job summary, which local-action does not display, is printed in a group as well. `run`
+ * keeps its annotations within GitHub's limits and stops on a cancel (SIGINT/SIGTERM) here as on the runner.
  */
 import * as core from '@actions/core'
-import type { Io } from './io.js'
-import { run as runAction } from './main.js'
+import { run as runAction, type HostIo } from './main.js'
 
-/** The runner's side of {@link Io} through @actions/core's public API. */
-export const publicIo: Io = {
+/** The runner's side of {@link HostIo} through @actions/core's public API. */
+export const publicIo: HostIo = {
   debug: (m) => core.debug(m),
   info: (m) => core.info(m),
   warning: (m) => core.warning(m),
+  error: (m) => core.error(m),
   notice: (m) => core.notice(m),
   group: (title, fn) => core.group(title, fn),
   setOutput: (name, value) => core.setOutput(name, value),

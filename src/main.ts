@@ -15,8 +15,8 @@ import { EOL } from 'node:os'
 import { issue, issueCommand } from '../node_modules/@actions/core/lib/command.js'
 import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
 import { summary } from '../node_modules/@actions/core/lib/summary.js'
-import { errorMessage } from './errors.js'
-import type { Io } from './io.js'
+import { CancelledError, errorMessage, ReportedFailure } from './errors.js'
+import { AnnotationBudget, type Io } from './io.js'
 import { logSafe } from './log-safe.js'
 import { execute, type Deps } from './pipeline.js'
 
@@ -29,12 +29,14 @@ export function getInput(name: string): string {
  * The runner's side of {@link Io}, each method as @actions/core implements it, for the message made
  * log-safe first (log-safe.ts): the runner reads this output for workflow commands, and a message may
  * carry file names or tags a pull request chose. @actions/core escapes %, CR and LF in a command's
- * message, but not `##[`, and `info` not at all.
+ * message, but not `##[`, and `info` not at all. Each warning and error is an annotation at once: `run`
+ * keeps them within GitHub's limits (see {@link withAnnotationBudget}).
  */
-export const io: Io = {
+export const io: HostIo = {
   debug: (m) => issueCommand('debug', {}, logSafe(m)),
   info: (m) => process.stdout.write(logSafe(m) + EOL),
   warning: (m) => issueCommand('warning', {}, logSafe(m)),
+  error: (m) => issueCommand('error', {}, logSafe(m)),
   notice: (m) => issueCommand('notice', {}, logSafe(m)),
   group: async (title, fn) => {
     issue('group', logSafe(title))
@@ -76,17 +78,66 @@ export function setFailed(message: string): void {
  */
 export interface Host {
   getInput: (name: string) => string
-  io: Io
+  io: HostIo
   setFailed: (message: string) => void
 }
 
+/** A host's {@link Io}, whose `warning` and `error` each make one annotation at once. */
+export type HostIo = Io & Required<Pick<Io, 'error'>>
+
+/**
+ * `raw` within GitHub's 10 warning and 10 error annotations per step: warnings logged at once and folded
+ * by kind into annotations made at `annotations.flush()` (the end of the step), with their counts; errors
+ * annotated at once while there is room (see AnnotationBudget). Both hosts go through it.
+ */
+export function withAnnotationBudget(raw: HostIo): { io: Io; annotations: AnnotationBudget } {
+  const annotations = new AnnotationBudget({
+    annotate: (level, m) => (level === 'warning' ? raw.warning(m) : raw.error(m)),
+    log: (m) => raw.info(m),
+  })
+  const io: Io = {
+    ...raw,
+    warning: (m, kind) => annotations.warning(m, kind),
+    error: (m) => annotations.error(m),
+  }
+  return { io, annotations }
+}
+
+/**
+ * After a cancel the runner kills the step within a few seconds; outputs and summary take milliseconds,
+ * so if anything still holds the process by then, exit rather than be killed mid-write.
+ */
+const CANCEL_EXIT_MS = 4000
+
 /** Run the action. Never throws: a failure is reported with setFailed (one line; the stack only as debug). */
 export async function run(deps: Deps = {}, host: Host = { getInput, io, setFailed }): Promise<void> {
+  const { io: stepIo, annotations } = withAnnotationBudget(host.io)
+  // A cancelled workflow: stop waiting, write outputs and summary for what exists, exit non-zero.
+  const cancel = new AbortController()
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (cancel.signal.aborted) return // SIGTERM after SIGINT: already stopping
+    cancel.abort(new CancelledError(signal))
+    setTimeout(() => process.exit(1), CANCEL_EXIT_MS).unref()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
-    await execute(host.getInput, process.env, host.io, deps)
+    await execute(host.getInput, process.env, stepIo, { ...deps, signal: cancel.signal })
+    annotations.flush()
   } catch (e) {
     // The runner shows ::debug:: lines only when step debug logging (ACTIONS_STEP_DEBUG) is on.
-    if (e instanceof Error && e.stack) host.io.debug(e.stack)
-    host.setFailed(errorMessage(e))
+    if (e instanceof Error && e.stack) stepIo.debug(e.stack)
+    annotations.flush()
+    const held = annotations.heldErrors
+    if (e instanceof ReportedFailure && held === 0) {
+      // Each error already has its annotation: the last line only counts them.
+      process.exitCode = 1
+      stepIo.info(`Error: ${e.message}`)
+    } else {
+      host.setFailed(errorMessage(e) + (held > 0 ? ` (${held} more errors are in the log)` : ''))
+    }
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
   }
 }

@@ -2,33 +2,49 @@
  * The run, step by step: inputs -> sources -> plan (collapse, batches) -> submit (and wait) -> outputs
  * and summary. It wires modules together and holds no logic worth unit-testing on its own; the
  * end-to-end tests exercise it whole.
+ *
+ * Every ending goes through one place (the end of `execute`): outputs, `status` and the summary are
+ * written whatever happened (a bad input, a failed source, a distribution's error, the deadline, a
+ * cancel), then the step fails, warns or gives its one result line.
  */
 import type { CloudFrontApi, ConnectOptions } from './cloudfront/api.js'
 import { realClock, type Clock } from './cloudfront/clock.js'
-import { submitDistribution } from './cloudfront/scheduler.js'
+import type { RetryContext } from './cloudfront/retry.js'
+import { DEFAULT_TIMEOUT_MS } from './constants.js'
 import { formatDuration } from './duration.js'
+import { CancelledError, DeadlineError, errorMessage, ReportedFailure } from './errors.js'
+import { plural } from './format.js'
 import { waitForAll } from './gate.js'
 import { readInputs, type Env, type Inputs, type InputReader } from './inputs.js'
 import type { Io } from './io.js'
 import { describeCollapse } from './paths/collapse.js'
 import { dedupeItems, type Item } from './paths/encode.js'
 import { batchCount, planDistribution, type PlanOptions } from './plan.js'
-import { buildOutputs, buildSummary, resultLine, runStatus, submittedPaths, type RunState } from './report.js'
+import { ProgressReporter } from './progress.js'
+import {
+  buildOutputs,
+  buildSummary,
+  endingLine,
+  resultLine,
+  runStatus,
+  stepFails,
+  submittedPaths,
+} from './report.js'
+import { emptyState, outcomeOf, tallyWarning, type RunState } from './report/state.js'
 import { resolveAliases, syncItemsByOrigin } from './resolve.js'
 import { collectSources, type Deadline } from './sources/collect.js'
+import { submitAll } from './submit.js'
 import { ALL_IN_PROGRESS } from './targets.js'
 import { VERSION } from './version.js'
-import { voice } from './voice.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
 export interface Deps {
   clock?: Clock
   connect?: (options: ConnectOptions) => Promise<CloudFrontApi>
-}
-
-/** Raised when the step's `timeout` passes. */
-export class DeadlineError extends Error {
-  override name = 'DeadlineError'
+  /** Aborts when the workflow is cancelled (main.ts turns SIGINT/SIGTERM into it). */
+  signal?: AbortSignal
+  /** Longest silence while waiting (default PROGRESS_INTERVAL_MS, 30 s). */
+  progressIntervalMs?: number
 }
 
 export const USER_AGENT = `cloudfront-invalidate/${VERSION}`
@@ -37,148 +53,192 @@ export const USER_AGENT = `cloudfront-invalidate/${VERSION}`
 export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = {}): Promise<RunState> {
   const clock = deps.clock ?? realClock
   const started = clock.now()
-  const inputs = readInputs(read, env)
-  io.debug(
-    `inputs: ${JSON.stringify({ ...inputs, items: `${inputs.items.length} items`, githubToken: inputs.githubToken ? '***' : '' })}`,
-  )
-
-  // The deadline covers everything from here: sources, quota waits, completion.
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new DeadlineError('timeout')), inputs.timeoutMs)
-  // Synchronous work (the file walk) cannot let the timer fire: it checks the time itself.
-  const deadlineAt = performance.now() + inputs.timeoutMs
-  const deadline: Deadline = {
-    signal: controller.signal,
-    check: () => {
-      if (!controller.signal.aborted && performance.now() >= deadlineAt)
-        controller.abort(new DeadlineError('timeout'))
-      controller.signal.throwIfAborted()
+  const state = emptyState()
+  // Every warning is also counted for the summary (folded by kind).
+  const log: Io = {
+    ...io,
+    warning: (m, kind) => {
+      tallyWarning(state, m, kind)
+      io.warning(m, kind)
     },
   }
+  // The deadline and a cancel both abort this; its reason says which.
+  const controller = new AbortController()
+  const onCancel = (): void => controller.abort(deps.signal?.reason)
+  deps.signal?.addEventListener('abort', onCancel, { once: true })
+  let timer: NodeJS.Timeout | undefined
+  let timeoutMs = DEFAULT_TIMEOUT_MS
+  let thrown: Error | undefined
+  try {
+    const inputs = readInputs(read, env)
+    timeoutMs = inputs.timeoutMs
+    Object.assign(state, { dryRun: inputs.dryRun, wait: inputs.wait, onTimeout: inputs.onTimeout })
+    io.debug(
+      `inputs: ${JSON.stringify({ ...inputs, items: `${inputs.items.length} items`, githubToken: inputs.githubToken ? '***' : '' })}`,
+    )
+    // The deadline covers everything from here: sources, quota waits, completion.
+    timer = setTimeout(() => controller.abort(new DeadlineError('timeout')), inputs.timeoutMs)
+    // Synchronous work (the file walk) cannot let the timer fire: it checks the time itself.
+    const deadlineAt = performance.now() + inputs.timeoutMs
+    const deadline: Deadline = {
+      signal: controller.signal,
+      check: () => {
+        if (!controller.signal.aborted && performance.now() >= deadlineAt)
+          controller.abort(new DeadlineError('timeout'))
+        controller.signal.throwIfAborted()
+      },
+    }
+    if (deps.signal?.aborted) onCancel()
+    await steps(state, inputs, clock, started, controller, deadline, log, deps)
+  } catch (e) {
+    thrown = e instanceof Error ? e : new Error(errorMessage(e))
+    const reason: unknown = controller.signal.reason
+    if (controller.signal.aborted && reason instanceof DeadlineError && state.records.length === 0) {
+      state.failure = `timeout ${formatDuration(timeoutMs)} reached before any invalidation was created`
+    } else if (!(controller.signal.aborted && reason instanceof CancelledError)) {
+      state.failure ??= errorMessage(e)
+    }
+  } finally {
+    clearTimeout(timer)
+    deps.signal?.removeEventListener('abort', onCancel)
+  }
+  const reason: unknown = controller.signal.reason
+  if (reason instanceof DeadlineError) state.ending = 'timeout'
+  else if (reason instanceof CancelledError) state.ending = 'cancelled'
+  state.timings.totalMs = clock.now() - started
+  await report(state, io)
+
+  const status = runStatus(state)
+  if (stepFails(state, status)) {
+    // A bad input keeps its own error (the CLI exits 2 for it); the rest is said by the ending line.
+    if (thrown !== undefined && state.failure === errorMessage(thrown) && !state.ending) throw thrown
+    const errorsShown = io.error !== undefined
+    const line = endingLine(state, timeoutMs, errorsShown)
+    const targetErrorsOnly = state.failure === undefined && state.ending === undefined
+    if (errorsShown && targetErrorsOnly) throw new ReportedFailure(line)
+    throw state.ending === 'timeout' ? new DeadlineError(line) : new Error(line)
+  }
+  // `on-timeout: warn`: one warning says what is still pending; the ids are in the outputs.
+  if (status === 'TimedOut') log.warning(endingLine(state, timeoutMs))
+  else io.notice(resultLine(state))
+  return state
+}
+
+/** Outputs and the job summary, written for every ending. */
+async function report(state: RunState, io: Io): Promise<void> {
+  const { outputs, warnings } = buildOutputs(state, io.outputLimits ?? true)
+  for (const w of warnings) {
+    tallyWarning(state, w)
+    io.warning(w)
+  }
+  for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
+  await io.summary(buildSummary(state))
+}
+
+/** Sources, plan, then submit and wait (or the gate). Fills `state` as it goes. */
+async function steps(
+  state: RunState,
+  inputs: Inputs,
+  clock: Clock,
+  started: number,
+  controller: AbortController,
+  deadline: Deadline,
+  io: Io,
+  deps: Deps,
+): Promise<void> {
   let api: CloudFrontApi | undefined
   const getApi = async (): Promise<CloudFrontApi> => {
     api ??= await (deps.connect ?? (await import('./cloudfront/api.js')).connect)({
       region: inputs.awsRegion,
       userAgent: USER_AGENT,
+      timeoutMs: inputs.timeoutMs,
     })
     return api
   }
-
-  const log = {
-    info: (m: string) => io.info(m),
-    warning: (m: string) => io.warning(m),
-    notice: (m: string) => io.notice(m),
-    debug: (m: string) => io.debug(m),
+  const retry: RetryContext = {
+    clock,
+    signal: controller.signal,
+    onRetry: (m, kind) => io.warning(m, kind),
   }
-  let state: RunState | undefined
-  try {
-    if (inputs.waitFor !== undefined) {
-      const gate: RunState = {
-        dryRun: inputs.dryRun,
-        wait: true,
-        gate: true,
-        gateTargets: inputs.waitFor.filter((t) => t.id !== ALL_IN_PROGRESS).length,
-        gateAll: inputs.waitFor.filter((t) => t.id === ALL_IN_PROGRESS).map((t) => t.distributionId),
-        plans: [],
-        records: [],
-        errors: [],
-        timedOut: false,
-        skipReasons: [],
-        timings: { planMs: clock.now() - started },
-      }
-      state = gate
-      for (const t of inputs.waitFor) {
-        io.info(
-          t.id === ALL_IN_PROGRESS
-            ? `waiting for everything in progress on ${t.distributionId}`
-            : `waiting for ${t.distributionId}/${t.id}`,
-        )
-      }
-      if (!inputs.dryRun && inputs.waitFor.length > 0) {
-        await waitForAll(gate, inputs.waitFor, await getApi(), clock, controller.signal, io)
-      }
-      throwIfFailed(gate, inputs)
-      return gate
-    }
+  const progress = new ProgressReporter(state, io, {
+    clock,
+    startedAt: started,
+    deadline: started + inputs.timeoutMs,
+    ...(deps.progressIntervalMs === undefined ? {} : { intervalMs: deps.progressIntervalMs }),
+  })
 
-    const sources = await collectSources(inputs, log, deadline)
-    // Domain names become distribution ids (one ListDistributions walk per run); a dry run leaves them.
-    const aliases = await resolveAliases(inputs, getApi, controller.signal, io)
-    const targets = [...new Set(inputs.distributionIds.map((n) => aliases.get(n) ?? n))]
-    const extra =
-      sources.pendingSync === undefined
-        ? new Map<string, Item[]>()
-        : await syncItemsByOrigin(inputs, targets, sources, await getApi(), controller.signal, io)
-    const planOptions: PlanOptions = {
-      batchSize: inputs.batchSize,
-      collapse: inputs.collapse,
-      ...(inputs.maxPaths === undefined ? {} : { maxPaths: inputs.maxPaths }),
-      ...(sources.tree === undefined ? {} : { tree: sources.tree }),
-    }
-    const requestedFor = (id: string): Item[] => {
-      const more = extra.get(id)
-      return more === undefined ? sources.shared : dedupeItems([...sources.shared, ...more])
-    }
-    const plans = targets.map((id) => planDistribution(id, requestedFor(id), planOptions))
-    for (const [name, id] of aliases) {
-      const plan = plans.find((p) => p.distributionId === id)
-      if (plan) plan.alias = plan.alias ? `${plan.alias}, ${name}` : name
-    }
-    const run: RunState = {
-      dryRun: inputs.dryRun,
-      wait: inputs.wait,
-      plans,
-      records: [],
-      errors: [],
-      timedOut: false,
-      skipReasons: sources.empty,
-      timings: { planMs: clock.now() - started },
-    }
-    state = run
-    await logPlan(run, io)
-
-    if (inputs.dryRun || batchCount(plans) === 0) return run
-    await submitAll(run, inputs, await getApi(), clock, started, controller, planOptions, requestedFor, io)
-    throwIfFailed(run, inputs)
-    return run
-  } catch (e) {
-    if (controller.signal.aborted && state === undefined) {
-      throw new DeadlineError(
-        `timeout ${formatDuration(inputs.timeoutMs)} reached before any invalidation was created`,
+  if (inputs.waitFor !== undefined) {
+    Object.assign(state, {
+      gate: true,
+      wait: true,
+      gateTargets: inputs.waitFor.filter((t) => t.id !== ALL_IN_PROGRESS).length,
+      gateAll: inputs.waitFor.filter((t) => t.id === ALL_IN_PROGRESS).map((t) => t.distributionId),
+    })
+    state.timings.planMs = clock.now() - started
+    for (const t of inputs.waitFor) {
+      io.info(
+        t.id === ALL_IN_PROGRESS
+          ? `waiting for everything in progress on ${t.distributionId}`
+          : `waiting for ${t.distributionId}/${t.id}`,
       )
     }
-    throw e
-  } finally {
-    clearTimeout(timer)
-    if (state !== undefined) {
-      state.timings.totalMs = clock.now() - started
-      const { outputs, warnings } = buildOutputs(state, io.outputLimits ?? true)
-      for (const w of warnings) io.warning(w)
-      for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
-      await io.summary(buildSummary(state))
-      if (runStatus(state) !== 'Failed' && state.errors.length === 0 && !state.timedOut)
-        io.notice(resultLine(state))
+    if (inputs.dryRun || inputs.waitFor.length === 0) return
+    const gateApi = await getApi()
+    progress.start()
+    try {
+      await waitForAll(state, inputs.waitFor, gateApi, clock, controller.signal, io, progress)
+    } finally {
+      progress.stop()
     }
+    return
   }
-}
 
-/** Fail the step (after outputs are written, in `finally`) when a distribution failed or time ran out. */
-function throwIfFailed(run: RunState, inputs: Inputs): void {
-  if (run.errors.length > 0) {
-    throw new Error(
-      run.errors.length === 1
-        ? (run.errors[0] ?? '')
-        : `${run.errors.length} distributions failed: ${run.errors.join(' | ')}`,
-    )
+  const sources = await collectSources(inputs, io, deadline)
+  // Domain names become distribution ids (one ListDistributions walk per run); a dry run leaves them.
+  const aliases = await resolveAliases(inputs, getApi, retry, io)
+  const targets = [...new Set(inputs.distributionIds.map((n) => aliases.get(n) ?? n))]
+  const extra =
+    sources.pendingSync === undefined
+      ? new Map<string, Item[]>()
+      : await syncItemsByOrigin(inputs, targets, sources, await getApi(), retry, io)
+  const planOptions: PlanOptions = {
+    batchSize: inputs.batchSize,
+    collapse: inputs.collapse,
+    ...(inputs.maxPaths === undefined ? {} : { maxPaths: inputs.maxPaths }),
+    ...(sources.tree === undefined ? {} : { tree: sources.tree }),
   }
-  if (run.timedOut) {
-    const pending = run.records
-      .filter((r) => r.status !== 'Completed')
-      .map((r) => `${r.distributionId}/${r.id}`)
-    const what = run.gate ? 'waited for' : 'created'
-    throw new DeadlineError(
-      `timeout ${formatDuration(inputs.timeoutMs)} reached: ${run.records.length} invalidation(s) ${what}, ${pending.length} not Completed yet (${pending.slice(0, 5).join(', ')}${pending.length > 5 ? ', …' : ''}); their ids are in ${voice().results}. Raise ${voice().option('timeout')}${run.gate ? '' : ` or use ${voice().setting('wait', false)}`}.`,
-    )
+  const requestedFor = (id: string): Item[] => {
+    const more = extra.get(id)
+    return more === undefined ? sources.shared : dedupeItems([...sources.shared, ...more])
+  }
+  state.plans = targets.map((id) => planDistribution(id, requestedFor(id), planOptions))
+  for (const [name, id] of aliases) {
+    const plan = state.plans.find((p) => p.distributionId === id)
+    if (plan) plan.alias = plan.alias ? `${plan.alias}, ${name}` : name
+  }
+  for (const id of targets) outcomeOf(state, id)
+  state.skipReasons = sources.empty
+  state.timings.planMs = clock.now() - started
+  await logPlan(state, io)
+
+  if (inputs.dryRun || batchCount(state.plans) === 0) return
+  const submitApi = await getApi()
+  progress.start()
+  try {
+    await submitAll({
+      state,
+      inputs,
+      api: submitApi,
+      clock,
+      started,
+      controller,
+      planOptions,
+      requestedFor,
+      io,
+      progress,
+    })
+  } finally {
+    progress.stop()
   }
 }
 
@@ -188,99 +248,29 @@ const LOG_LINES_PER_WRITE = 2000
 /** Print the plan: per distribution, requested -> billed, the wildcards chosen, and the paths. */
 async function logPlan(state: RunState, io: Io): Promise<void> {
   const batches = batchCount(state.plans)
-  const pathCount = submittedPaths(state).length
+  const paths = submittedPaths(state)
   await io.group(
-    `Plan: ${pathCount} path(s) -> ${batches} batch(es) on ${state.plans.length} distribution(s)`,
+    `Plan: ${plural(paths.length, 'distinct path')} -> ${plural(batches, 'batch', 'batches')} on ${plural(state.plans.length, 'distribution')}`,
     () => {
       for (const p of state.plans) {
         io.info(
-          `${p.distributionId}: ${p.collapse ? describeCollapse(p.collapse) : `${p.items.length} path(s), collapse off`}; ${p.batches.length} batch(es)`,
+          `${p.distributionId}: ${p.collapse ? describeCollapse(p.collapse) : `${plural(p.items.length, 'path')}, collapse off`}; ${plural(p.batches.length, 'batch', 'batches')}`,
         )
       }
       // A write per LOG_LINES_PER_WRITE paths: one per path (tens of thousands of writes to the runner's
       // pipe) is slow, and one for all of them builds the whole list as one string, then its UTF-8 copy,
       // several megabytes of fresh memory for 100,000 paths that cost more than the writes they save.
-      const paths = submittedPaths(state)
       for (let i = 0; i < paths.length; i += LOG_LINES_PER_WRITE) {
         io.info(paths.slice(i, i + LOG_LINES_PER_WRITE).join('\n'))
       }
       return Promise.resolve()
     },
   )
-  // One warning per distinct message and distribution, however many times the planner gave it.
-  const warned = new Set<string>()
+  // One warning per distinct message, however many distributions the planner gave it for.
+  const warned = new Map<string, string[]>()
   for (const p of state.plans) {
-    for (const w of p.collapse?.warnings ?? []) {
-      if (warned.has(w)) continue
-      warned.add(w)
-      io.warning(`${p.distributionId}: ${w}`)
-    }
+    for (const w of p.collapse?.warnings ?? []) warned.set(w, [...(warned.get(w) ?? []), p.distributionId])
   }
-}
-
-/** Submit every distribution's batches concurrently, under one deadline. */
-async function submitAll(
-  state: RunState,
-  inputs: Inputs,
-  api: CloudFrontApi,
-  clock: Clock,
-  started: number,
-  controller: AbortController,
-  planOptions: PlanOptions,
-  requestedFor: (id: string) => Item[],
-  io: Io,
-): Promise<void> {
-  let listDeniedWarned = false
-  const batchTotal = (): number => batchCount(state.plans)
-  const results = await Promise.allSettled(
-    state.plans.map((p, index) =>
-      submitDistribution({
-        api,
-        distributionId: p.distributionId,
-        batches: p.batches,
-        callerReferenceBase: inputs.callerReference,
-        wait: inputs.wait,
-        clock,
-        signal: controller.signal,
-        log: {
-          info: (m) => io.info(m),
-          warning: (m) => io.warning(m),
-          debug: (m) => io.debug(m),
-          progress: (m) => io.progress?.(m),
-        },
-        replan: (wildcardsInProgress) => {
-          if (inputs.collapse === 'off') return p.batches
-          // Wildcards already running take quota: plan again so new ones stay within 15.
-          const again = planDistribution(
-            p.distributionId,
-            requestedFor(p.distributionId),
-            planOptions,
-            wildcardsInProgress,
-          )
-          state.plans[index] = again
-          if (again.collapse)
-            io.info(
-              `${p.distributionId}: ${wildcardsInProgress} wildcard(s) already in progress; re-planned: ${describeCollapse(again.collapse)}`,
-            )
-          return again.batches
-        },
-        onCreated: (r) => {
-          state.records.push(r)
-          if (state.records.length === batchTotal()) state.timings.submitMs = clock.now() - started
-        },
-        onListDenied: () => {
-          if (listDeniedWarned) return
-          listDeniedWarned = true
-          io.warning(
-            'ListInvalidations was denied, so invalidations already in progress cannot be counted; batches will be retried if CloudFront reports TooManyInvalidationsInProgress. Grant cloudfront:ListInvalidations to plan around them.',
-          )
-        },
-      }),
-    ),
-  )
-  for (const r of results) {
-    if (r.status === 'fulfilled') continue
-    if (controller.signal.aborted) state.timedOut = true
-    else state.errors.push(r.reason instanceof Error ? r.reason.message : String(r.reason))
-  }
+  for (const [w, ids] of warned)
+    io.warning(`${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}: ${w}`, w)
 }

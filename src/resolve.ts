@@ -4,9 +4,11 @@
  * Called only in real runs, right before the first batch is planned.
  */
 import type { CloudFrontApi } from './cloudfront/api.js'
+import { explain, UnreachableError } from './cloudfront/errors.js'
 import { listAllDistributions } from './cloudfront/pages.js'
-import { explain } from './cloudfront/errors.js'
-import { InputError } from './errors.js'
+import { withRetry, type RetryContext } from './cloudfront/retry.js'
+import { forInput, InputError } from './errors.js'
+import { plural } from './format.js'
 import type { Inputs } from './inputs.js'
 import type { Io } from './io.js'
 import { PathError, type Item } from './paths/encode.js'
@@ -16,11 +18,20 @@ import { fileNotesWarnings, filesToItems, newFileNotes } from './paths/url.js'
 import type { Sources } from './sources/collect.js'
 import { parseTarget, resolveAlias, type DistributionAliases } from './targets.js'
 
+/**
+ * A failed lookup as one line naming the input that asked for it. Throttling and dropped connections
+ * were already retried (until `timeout`) like every other call.
+ */
+function lookupFailed(e: unknown, signal: AbortSignal, input: string, value: string, line: string): never {
+  if (signal.aborted || e instanceof UnreachableError) throw e
+  throw new Error(forInput(input, value, line), { cause: e })
+}
+
 /** Resolve the domain names among `distribution-id` to ids, or say why a dry run leaves them. */
 export async function resolveAliases(
   inputs: Inputs,
   getApi: () => Promise<CloudFrontApi>,
-  signal: AbortSignal,
+  retry: RetryContext,
   io: Io,
 ): Promise<Map<string, string>> {
   const names = inputs.distributionIds.filter((n) => {
@@ -37,10 +48,16 @@ export async function resolveAliases(
   }
   let all: DistributionAliases[]
   try {
-    all = await listAllDistributions(await getApi(), signal)
+    // Retried through throttling and dropped connections, like every other call, until `timeout`.
+    all = await listAllDistributions(await getApi(), retry.signal, undefined, retry)
   } catch (e) {
-    if (signal.aborted) throw e
-    throw new Error(explain(e, 'ListDistributions', names.join(', ')), { cause: e })
+    lookupFailed(
+      e,
+      retry.signal,
+      'distribution-id',
+      names.join(', '),
+      explain(e, 'ListDistributions', names.join(', ')),
+    )
   }
   for (const name of names) {
     const found = resolveAlias(name, all)
@@ -57,7 +74,7 @@ export async function syncItemsByOrigin(
   targets: readonly string[],
   sources: Sources,
   api: CloudFrontApi,
-  signal: AbortSignal,
+  retry: RetryContext,
   io: Io,
 ): Promise<Map<string, Item[]>> {
   const changes = sources.pendingSync ?? []
@@ -67,9 +84,9 @@ export async function syncItemsByOrigin(
   for (const id of targets) {
     let view: OriginsView
     try {
-      view = await api.getOriginsView(id, signal)
+      view = await withRetry(`GetDistributionConfig ${id}`, retry, () => api.getOriginsView(id, retry.signal))
     } catch (e) {
-      throw new Error(explain(e, 'GetDistributionConfig', id), { cause: e })
+      lookupFailed(e, retry.signal, 'origin-path', 'auto', explain(e, 'GetDistributionConfig', id))
     }
     views.push(view)
     for (const b of buckets) {
@@ -78,7 +95,7 @@ export async function syncItemsByOrigin(
     }
     const rel = relativePaths(changes, (b) => originPathFor(b, view)?.originPath)
     if (rel.outside.length > 0) io.warning(`${id}: ${outsideWarning(rel.outside)}`)
-    io.info(`${id}: sync-log gives ${rel.paths.length} path(s) under its origin`)
+    io.info(`${id}: sync-log gives ${plural(rel.paths.length, 'path')} under its origin`)
     const notes = newFileNotes()
     try {
       const url = { prefix: inputs.prefix, indexDocument: inputs.indexDocument }

@@ -24,6 +24,13 @@ export interface Target {
 
 /** Classify one entry, or explain why it is none of the three. */
 export function parseTarget(text: string): Target | string {
+  if (text.startsWith('arn:')) {
+    // An ARN copied from the console or IAM: point at the id inside it.
+    const id = /:distribution(?:-tenant)?\/([A-Za-z0-9_]+)$/.exec(text)?.[1]
+    return id !== undefined && (DISTRIBUTION_ID.test(id) || TENANT_ID.test(id))
+      ? `${JSON.stringify(text.slice(0, 120))} is an ARN: give the id inside it, ${id}`
+      : `${JSON.stringify(text.slice(0, 120))} is an ARN: give the distribution id (e.g. E2EXAMPLE0000), not its ARN`
+  }
   if (DISTRIBUTION_ID.test(text)) return { kind: 'distribution', name: text }
   if (TENANT_ID.test(text)) return { kind: 'tenant', name: text }
   if (DOMAIN.test(text)) return { kind: 'alias', name: text.toLowerCase() }

@@ -303,7 +303,9 @@ describe('show', () => {
   it('a missing invalidation: exit 1, one line, nothing on stdout', async () => {
     const r = await cli(['show', `${DIST}/I00000MISSING`, '--json'])
     expect(r).toMatchObject({ code: 1, stdout: '' })
-    expect(r.stderr).toMatch(/^cloudfront-invalidate: E2EXAMPLE0000: invalidation not found: .*\n$/)
+    expect(r.stderr).toMatch(
+      /^cloudfront-invalidate: E2EXAMPLE0000\/I00000MISSING: invalidation not found: .*\n$/,
+    )
     const dist = await cli(['show', 'E9MISSING0000/I00000MISSING'])
     expect(dist.stderr).toMatch(/E9MISSING0000: no such distribution in this AWS account: check the id/)
   })
@@ -385,12 +387,12 @@ describe('wait', () => {
     const r = await cli(['wait', `www.example.com/${a.id}`, `${TENANT}/${b.id}`], { tty: true })
     expect(r.code).toBe(0)
     // Rewritten in place: carriage return, the line, erase to its end.
-    expect(r.stderr).toContain(`\r${DIST}: 1/1 invalidation(s) Completed\x1b[K`)
+    expect(r.stderr).toContain(`\r${DIST}: 1 of 1 invalidation Completed\x1b[K`)
     const lines = screen(r.both)
-    const result = lines.findIndex((l) => l.startsWith('Waited for 2 invalidation(s)'))
+    const result = lines.findIndex((l) => l.startsWith('Waited for 2 invalidations'))
     expect(result, lines.join('\n')).toBeGreaterThan(-1)
     expect(lines.slice(result)).toEqual([
-      expect.stringMatching(/^Waited for 2 invalidation\(s\) on 2 distribution\(s\): all Completed in /),
+      expect.stringMatching(/^Waited for 2 invalidations on 2 distributions: all Completed in /),
       expect.stringMatching(/^DISTRIBUTION\s+INVALIDATION\s+PATHS\s+STATUS$/),
       expect.stringMatching(new RegExp(`^${DIST}\\s+${a.id}\\s+1\\s+Completed$`)),
       expect.stringMatching(new RegExp(`^${TENANT}\\s+${b.id}\\s+1\\s+Completed$`)),
@@ -447,13 +449,13 @@ describe('wait', () => {
   it('fails at once on a missing invalidation, and at --timeout naming the flag', async () => {
     const missing = await cli(['wait', `${DIST}/I00000MISSING`])
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toMatch(/E2EXAMPLE0000: invalidation not found/)
+    expect(missing.stderr).toMatch(/E2EXAMPLE0000\/I00000MISSING: invalidation not found/)
     const slow = fake.seedInvalidation(DIST, ['/slow'], { completesInMs: HOUR })
     const late = await cli(['wait', `${DIST}/${slow.id}`, '--timeout', '1s'])
     expect(late.code).toBe(1)
-    expect(late.stdout).toMatch(/status: InProgress/)
+    expect(late.stdout).toMatch(/status: TimedOut/)
     expect(late.stderr).toMatch(
-      /timeout 1\.0 s reached: 1 invalidation\(s\) waited for, 1 not Completed yet .*their ids are in the table above\. Raise --timeout\.\n$/,
+      /timeout 1\.0 s reached: 1 invalidation waited for, 1 not Completed yet .*their ids are in the table above\. Raise --timeout, or use --on-timeout warn to end with a warning\.\n$/,
     )
   })
 })
@@ -513,10 +515,12 @@ describe('invalidate against the fake', () => {
     try {
       const r = await cli(['--distribution-id', DIST, '--paths', '/late', '--wait', '--timeout', '1s'])
       expect(r.code).toBe(1)
-      expect(r.stderr).toMatch(/Raise --timeout or use --no-wait\.\n$/)
-      expect(r.stderr).not.toMatch(/wait: |'timeout'|Input '/)
+      expect(r.stderr).toMatch(/Raise --timeout, or use --on-timeout warn to end with a warning\.\n$/)
+      expect(r.stderr).not.toMatch(/wait: |'timeout'|'on-timeout'|Input '/)
+      // Not waiting is what the user asked for: one result line, no advice to wait.
       const early = await cli(['--distribution-id', DIST, '--paths', '/x'])
-      expect(early.stdout).toMatch(/\(not waiting: --wait waits for completion\)/)
+      expect(early.stdout).toMatch(/^Submitted 1 path on 1 distribution: 1 invalidation in progress in /)
+      expect(early.stdout).not.toMatch(/not waiting/)
     } finally {
       fake.completionDelayMs = 200
     }

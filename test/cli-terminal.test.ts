@@ -44,13 +44,16 @@ describe('the plan listing', () => {
       const r = await cli(dryRun(n))
       expect(r.code).toBe(0)
       const lines = r.stderr.trimEnd().split('\n')
-      expect(lines[0]).toBe(`Plan: ${n} path(s) -> ${Math.ceil(n / 3000)} batch(es) on 1 distribution(s)`)
+      const batches = Math.ceil(n / 3000)
+      expect(lines[0]).toBe(
+        `Plan: ${formatCount(n)} distinct paths -> ${batches} ${batches === 1 ? 'batch' : 'batches'} on 1 distribution`,
+      )
       // The distribution's line and 19 paths, all indented alike, then what was left out.
       expect(lines.slice(1, 21)).toEqual([
         expect.stringMatching(/^ {2}E2EXAMPLE0000: /),
         ...Array.from({ length: 19 }, (_, i) => `  /p${i + 1}`),
       ])
-      expect(lines.slice(21)).toEqual([`  … ${formatCount(n + 1 - 20)} more line(s) (--verbose shows them)`])
+      expect(lines.slice(21)).toEqual([`  … ${formatCount(n + 1 - 20)} more lines (--verbose shows them)`])
     },
   )
 
@@ -124,17 +127,14 @@ describe('Terminal', () => {
     )
   })
 
-  it('off a terminal, repeats the progress line at most every 15 s', () => {
+  it("off a terminal, writes no progress line: the run's own progress report (every 30 s) takes its place", () => {
     let log = ''
-    let now = 0
     const pipe = { write: (t: string) => (log += t) }
-    const term = new Terminal(pipe, pipe, { out: false, err: false }, () => now)
+    const term = new Terminal(pipe, pipe, { out: false, err: false })
     term.progress('one')
-    now = 14_000
     term.progress('two')
-    now = 15_000
-    term.progress('three')
-    expect(log).toBe('one\nthree\n')
+    term.say('a message')
+    expect(log).toBe('a message\n')
   })
 
   it('makes every write safe for a log: no workflow command, no raw control character', () => {
@@ -149,11 +149,19 @@ describe('Terminal', () => {
     term.say('cr\r::warning::a.html')
     term.say('  ::notice::b')
     term.error('\x1b]0;title\x07 bell')
-    term.progress('E1: ##[group]x')
     expect(out).toBe('#x##%5Badd-mask]y\n%3A:error title=X::pwned\n')
-    expect(err).toBe(
-      'cr%0D::warning::a.html\n  %3A:notice::b\ncloudfront-invalidate: %1B]0;title%07 bell\nE1: ##%5Bgroup]x\n',
+    expect(err).toBe('cr%0D::warning::a.html\n  %3A:notice::b\ncloudfront-invalidate: %1B]0;title%07 bell\n')
+    let screen = ''
+    const tty = new Terminal(
+      { write: () => true },
+      { write: (t: string) => (screen += t), isTTY: true },
+      {
+        out: false,
+        err: false,
+      },
     )
+    tty.progress('E1: ##[group]x')
+    expect(screen).toBe('\rE1: ##%5Bgroup]x\x1b[K')
   })
 
   it('with colour, keeps its own colour codes and escapes every other control character', () => {

@@ -213,10 +213,11 @@ describe('wait timeout', () => {
     expect(run.code).toBe(1)
     expect(run.ms).toBeLessThan(20_000)
     expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
-      /^timeout 2\.0 s reached: 1 invalidation\(s\) created, 1 not Completed yet/,
+      /^timeout 2\.0 s reached: 1 invalidation created, 1 not Completed yet/,
     )
     expect(run.outputs['invalidation-id']).toBe(fake.invalidations(DIST)[0]?.id)
-    expect(run.outputs.status).toBe('InProgress')
+    expect(run.outputs.status).toBe('TimedOut')
+    expect(run.summary).toContain('## ❌ CloudFront invalidation: TimedOut')
     expect(fake.requests.filter((r) => r.op === 'GetInvalidation').length).toBeGreaterThan(0)
   })
 
@@ -236,8 +237,14 @@ describe('wait timeout', () => {
     expect(run.code).toBe(0)
     expect(run.outputs.status).toBe('InProgress')
     expect(fake.requests.filter((r) => r.op === 'GetInvalidation')).toHaveLength(0)
-    expect(run.annotations.find((a) => a.level === 'notice')?.message).toMatch(
-      /1 invalidation\(s\) in progress/,
-    )
+    // One result line, and no advice to wait: wait: false is the deploy-then-gate pattern.
+    expect(run.annotations).toEqual([
+      {
+        level: 'notice',
+        message: expect.stringMatching(
+          /^Submitted 1 path on 1 distribution: 1 invalidation in progress in /,
+        ) as string,
+      },
+    ])
   })
 })

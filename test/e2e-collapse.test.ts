@@ -40,7 +40,7 @@ describe('collapse in a dry run', () => {
     expect(json(run.outputs.paths)).toEqual(['/assets/*', '/blog/post-7.html'])
     expect(run.outputs['requested-path-count']).toBe('41')
     expect(run.outputs['path-count']).toBe('2')
-    expect(run.summary).toContain('| `E2EXAMPLE0000` | `/assets/*` | 40 | 0 |')
+    expect(run.summary).toContain('| <code>E2EXAMPLE0000</code> | <code>/assets/&#42;</code> | 40 | 0 |')
     expect(run.stdout).toContain('41 requested paths -> 2 billed')
   })
 
@@ -88,7 +88,7 @@ describe('collapse in a dry run', () => {
   it.each([
     [{ collapse: 'off', 'max-paths': '10' }, 'Input \'max-paths\': is set ("10") beside collapse: off'],
     [{ collapse: 'sometimes' }, 'Input \'collapse\': "sometimes" is not one of: auto, off'],
-    [{ 'max-paths': '0' }, 'Input \'max-paths\': "0" is not a whole number from 1'],
+    [{ 'max-paths': '0' }, 'Input \'max-paths\': "0" is not a whole number, 1 or more'],
   ])('rejects %j', async (inputs, message) => {
     const run = await runAction({
       inputs: { 'distribution-id': DIST, paths: '/x', ...inputs },
@@ -138,6 +138,6 @@ describe('collapse against CloudFront', () => {
     expect(ours.flatMap((i) => i.paths)).toHaveLength(40)
     expect(ours.flatMap((i) => i.paths).some((p) => p.includes('*'))).toBe(false)
     expect(fake.maxInFlight(DIST).wildcards).toBeLessThanOrEqual(15)
-    expect(run.stdout).toContain('15 wildcard(s) already in progress; re-planned')
+    expect(run.stdout).toContain('15 wildcards already in progress; re-planned')
   })
 })

@@ -28,7 +28,9 @@ describe('dry run (bundle, Node 24)', () => {
     expect(run.summary).toContain('CloudFront invalidation: Planned')
     const notices = run.annotations.filter((a) => a.level === 'notice').map((a) => a.message)
     expect(notices).toEqual([
-      expect.stringContaining('Dry run: would invalidate 3 paths on 2 distributions') as string,
+      expect.stringContaining(
+        'Dry run: would invalidate 3 paths on each of 2 distributions (6 paths in all) in 4 batches',
+      ) as string,
     ])
     expect(run.stdout).not.toMatch(/::error/)
   })
@@ -46,7 +48,7 @@ describe('bad inputs (bundle, Node 24)', () => {
     ],
     [
       { 'distribution-id': 'E2EXAMPLE0000', paths: '/x', 'batch-size': '5000' },
-      'Input \'batch-size\': "5000" is not a whole number from 1 to 3000',
+      'Input \'batch-size\': "5000" is not a whole number from 1 to 3,000',
     ],
     [
       { 'distribution-id': 'E2EXAMPLE0000', paths: '/x', timeout: 'soon' },

@@ -74,7 +74,8 @@ describe('cache tags', () => {
     expect(messages(run, 'error')).toEqual([
       `Input 'paths': cache tag "#ok\\r::error title=X::pwned" contains a control character (U+000D); a tag is '#' then 1-256 visible ASCII characters other than ',' and '*' (a line that is '#' alone or starts with '# ' is a comment)`,
     ])
-    expect(run.outputs).toEqual({}) // before any plan, and any AWS call
+    // Before any plan and any AWS call: nothing created, and `status` says Failed (set on every ending).
+    expect(run.outputs).toMatchObject({ status: 'Failed', 'invalidation-ids': '[]', 'path-count': '0' })
   })
 
   it('a bad tag holding `##[` is shown escaped in the error', async () => {

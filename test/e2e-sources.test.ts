@@ -285,7 +285,7 @@ describe('diff from local git', () => {
     expect(run.stderr).toBe('')
     expect(invalidated()).toEqual(PUSH_PATHS)
     expect(gitHub.requests).toEqual([])
-    expect(run.stdout).toContain(`diff ${sha.C0}..${sha.C1}: 8 changed file(s) selected (from git)`)
+    expect(run.stdout).toContain(`diff ${sha.C0}..${sha.C1}: 8 changed files selected (from git)`)
   })
 
   it('diff: auto on pull_request_target: what the PR changed since its merge base, fetched into a shallow clone', async () => {
@@ -374,7 +374,7 @@ describe('diff from local git', () => {
     expect(thin.outputs.paths).not.toContain('*')
     expectExit(whole, 0)
     expect(JSON.parse(whole.outputs.paths ?? '[]')).toEqual(['/blog/*'])
-    expect(whole.summary).toContain('| `/blog/*` | 11 | 1 |')
+    expect(whole.summary).toContain('| <code>/blog/&#42;</code> | 11 | 1 |')
   })
 
   it("fails naming 'diff' on an event diff: auto cannot read, suggesting BASE..HEAD", async () => {

@@ -55,7 +55,7 @@ describe('distribution by alternate domain name', () => {
     expect(fake.invalidations(SITE)).toHaveLength(1)
     expect(fake.invalidations(WILD)).toHaveLength(0)
     expect(ops().filter((o) => o === 'ListDistributions')).toHaveLength(2)
-    expect(r.summary).toContain('WWW.example.com → `E1SITE0000001`')
+    expect(r.summary).toContain('WWW.example.com → <code>E1SITE0000001</code>')
     expect(JSON.parse(r.outputs.invalidations ?? '[]')).toMatchObject([{ distributionId: SITE }])
   })
 
@@ -122,7 +122,7 @@ describe('cache tags', () => {
     const r = await run({ 'distribution-id': SITE, paths: '#product-42' })
     expect(r.code).toBe(1)
     expect(errors(r)[0]).toMatch(
-      /^E1SITE0000001: CloudFront rejected a batch holding 1 cache tag\(s\): "#product-42"\. Check that this distribution has a cache tag configuration/,
+      /^E1SITE0000001: CloudFront rejected a batch holding 1 cache tag: "#product-42"\. Check that this distribution has a cache tag configuration/,
     )
   })
 })
@@ -162,14 +162,13 @@ describe('wait-for release gates', () => {
 
   it('fails at once on an unknown invalidation, and on timeout with the ids', async () => {
     const missing = await run({ 'wait-for': `${SITE}/INOPE0000000` })
-    expect(errors(missing)[0]).toMatch(/^E1SITE0000001: invalidation not found/)
+    expect(errors(missing)[0]).toMatch(/^E1SITE0000001\/INOPE0000000: invalidation not found/)
+    expect(missing.outputs.status).toBe('Failed')
     fake.completionDelayMs = 60_000
     const made = fake.seedInvalidation(SITE, ['/x'], { completesInMs: 60_000 })
     const slow = await run({ 'wait-for': `${SITE}/${made.id}`, timeout: '2s' })
-    expect(errors(slow)[0]).toMatch(
-      /^timeout 2\.0 s reached: 1 invalidation\(s\) waited for, 1 not Completed yet/,
-    )
-    expect(slow.outputs.status).toBe('InProgress')
+    expect(errors(slow)[0]).toMatch(/^timeout 2\.0 s reached: 1 invalidation waited for, 1 not Completed yet/)
+    expect(slow.outputs.status).toBe('TimedOut')
     expect(slow.outputs['invalidation-id']).toBe(made.id)
   })
 

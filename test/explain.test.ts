@@ -10,13 +10,13 @@ describe('explain: a batch with cache tags that CloudFront rejected', () => {
     const tags = ['#a', '#b', '#x##[add-mask]y', '#d', '#e', '#f', '#g']
     const line = explain(invalidArgument, 'CreateInvalidation', 'E2EXAMPLE0000', { tags })
     expect(line).toBe(
-      'E2EXAMPLE0000: CloudFront rejected a batch holding 7 cache tag(s): "#a", "#b", "#x##[add-mask]y", "#d", "#e" and 2 more. Check that this distribution has a cache tag configuration (tag invalidation needs one) and that these are the tags you meant; or invalidate paths instead. AWS said: One or more of your paths are invalid.',
+      'E2EXAMPLE0000: CloudFront rejected a batch holding 7 cache tags: "#a", "#b", "#x##[add-mask]y", "#d", "#e" and 2 more. Check that this distribution has a cache tag configuration (tag invalidation needs one) and that these are the tags you meant; or invalidate paths instead. AWS said: One or more of your paths are invalid.',
     )
   })
 
   it('speaks of the tenant for a dt_ id, and of the arguments only without tags', () => {
     expect(explain(invalidArgument, 'CreateInvalidation', 'dt_1', { tags: ['#t'] })).toMatch(
-      /^dt_1: CloudFront rejected a batch holding 1 cache tag\(s\): "#t"\. Check that this tenant has/,
+      /^dt_1: CloudFront rejected a batch holding 1 cache tag: "#t"\. Check that this tenant has/,
     )
     expect(explain(invalidArgument, 'CreateInvalidation', 'E1', { tags: [] })).toBe(
       'E1: CloudFront rejected CreateInvalidation as invalid: One or more of your paths are invalid.',

@@ -38,7 +38,7 @@ describe('npm run local-action', () => {
     expect(outputs).toMatch(/'paths'\s*│\s*'\["\/index\.html","\/assets\/\*"\]'/)
     expect(outputs).toMatch(/'path-count'\s*│\s*'2'/)
     // The summary, in the log (local-action shows no summary file) and in the file a runner would give.
-    expect(stdout).toContain('## CloudFront invalidation: Planned')
-    expect(readFileSync(summaryFile, 'utf8')).toContain('## CloudFront invalidation: Planned')
+    expect(stdout).toContain('## ✅ CloudFront invalidation: Planned')
+    expect(readFileSync(summaryFile, 'utf8')).toContain('## ✅ CloudFront invalidation: Planned')
   }, 120_000)
 })

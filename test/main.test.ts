@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import * as core from '@actions/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { logSafe } from '../src/log-safe.js'
-import { getInput, io, setFailed } from '../src/main.js'
+import { getInput, io, setFailed, withAnnotationBudget } from '../src/main.js'
 
 /**
  * Messages that need escaping in a workflow command (`%`, CR, LF, and `::` / `,` in properties), and
@@ -59,8 +59,21 @@ describe('main.ts writes what @actions/core writes for the log-safe message', ()
     expect(stdout(() => io.debug(m))).toBe(stdout(() => core.debug(safe)))
     expect(stdout(() => io.info(m))).toBe(stdout(() => core.info(safe)))
     expect(stdout(() => io.warning(m))).toBe(stdout(() => core.warning(safe)))
+    expect(stdout(() => io.error(m))).toBe(stdout(() => core.error(safe)))
     expect(stdout(() => io.notice(m))).toBe(stdout(() => core.notice(safe)))
     expect(stdout(() => io.warning(m))).toMatch(/^::warning::/)
+  })
+
+  it.each(MESSAGES)('within the annotation budget, the same commands: %j', (m) => {
+    const safe = logSafe(m)
+    const { io: budgeted, annotations } = withAnnotationBudget(io)
+    // Warnings are logged at once and annotated when the step ends (folded by kind): same command.
+    const warned = stdout(() => {
+      budgeted.warning(m)
+      annotations.flush()
+    })
+    expect(warned.endsWith(stdout(() => core.warning(safe)))).toBe(true)
+    expect(stdout(() => budgeted.error?.(m))).toBe(stdout(() => core.error(safe)))
   })
 
   it.each(MESSAGES)('never writes a command of its own making: %j', (m) => {

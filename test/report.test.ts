@@ -7,11 +7,14 @@ import {
   boundedJsonArray,
   buildOutputs,
   buildSummary,
+  emptyState,
+  endingLine,
   invalidationList,
   resultLine,
   runStatus,
   type RunState,
 } from '../src/report.js'
+import { escapeText } from '../src/report/markdown.js'
 
 const items = (n: number, prefix = '/p'): Item[] =>
   Array.from({ length: n }, (_, i) => ({ kind: 'path', value: `${prefix}/${i}.html` }))
@@ -29,17 +32,13 @@ const record = (id: string, n: number, status = 'InProgress'): InvalidationRecor
   createTime: '2026-11-24T00:00:00.000Z',
   batch: 0,
 })
-const state = (over: Partial<RunState>): RunState => ({
-  dryRun: false,
-  wait: false,
-  plans: [plan('E2EXAMPLE0000', items(3))],
-  records: [],
-  errors: [],
-  timedOut: false,
-  skipReasons: [],
-  timings: { planMs: 5, totalMs: 1200 },
-  ...over,
-})
+const state = (over: Partial<RunState>): RunState =>
+  emptyState({
+    plans: [plan('E2EXAMPLE0000', items(3))],
+    timings: { planMs: 5, totalMs: 1200 },
+    ...over,
+  })
+const failedTarget = (id: string, error: string): RunState['targets'] => new Map([[id, { id, error }]])
 
 describe('runStatus', () => {
   it.each([
@@ -47,17 +46,53 @@ describe('runStatus', () => {
     ['Skipped', state({ plans: [plan('E2EXAMPLE0000', [])] })],
     ['InProgress', state({ records: [record('I1', 3)] })],
     ['Completed', state({ records: [record('I1', 3, 'Completed')] })],
-    ['Failed', state({ errors: ['x'] })],
+    ['Failed', state({ targets: failedTarget('E2EXAMPLE0000', 'x') })],
+    ['Failed', state({ failure: "Input 'paths': bad" })],
+    ['Failed', emptyState({ failure: "Input 'paths': bad" })],
+    // The deadline came while batches waited for quota: paths never invalidated, so never a pass.
     [
-      'InProgress',
-      state({ plans: [plan('E2EXAMPLE0000', items(4), 2)], records: [record('I1', 2)], timedOut: true }),
+      'Failed',
+      state({ plans: [plan('E2EXAMPLE0000', items(4), 2)], records: [record('I1', 2)], ending: 'timeout' }),
+    ],
+    ['TimedOut', state({ records: [record('I1', 3)], ending: 'timeout' })],
+    ['TimedOut', state({ records: [record('I1', 3)], ending: 'timeout', onTimeout: 'warn' })],
+    ['Cancelled', state({ records: [record('I1', 3)], ending: 'cancelled' })],
+    [
+      'Cancelled',
+      state({ plans: [plan('E2EXAMPLE0000', items(4), 2)], records: [record('I1', 2)], ending: 'cancelled' }),
     ],
     ['Skipped', state({ gate: true, plans: [] })],
     ['Completed', state({ gate: true, plans: [], records: [record('I1', 1, 'Completed')] })],
-    ['Failed', state({ gate: true, plans: [], records: [record('I1', 1, 'Completed')], errors: ['e'] })],
+    [
+      'Failed',
+      state({
+        gate: true,
+        plans: [],
+        records: [record('I1', 1, 'Completed')],
+        targets: failedTarget('E3EXAMPLE1111', 'e'),
+      }),
+    ],
     // DIST/* with nothing in progress there: everything on it is Completed (not Skipped, which is `[]`).
-    ['Completed', state({ gate: true, plans: [], gateAll: ['E2EXAMPLE0000'] })],
-    ['Failed', state({ gate: true, plans: [], gateAll: ['E2EXAMPLE0000'], timedOut: true })],
+    [
+      'Completed',
+      state({
+        gate: true,
+        plans: [],
+        gateAll: ['E2EXAMPLE0000'],
+        targets: new Map([['E2EXAMPLE0000', { id: 'E2EXAMPLE0000', endedAt: 10 }]]),
+      }),
+    ],
+    // The deadline came before it was listed: not Completed, and not a pass unless `on-timeout: warn`.
+    [
+      'TimedOut',
+      state({
+        gate: true,
+        plans: [],
+        gateAll: ['E2EXAMPLE0000'],
+        targets: new Map([['E2EXAMPLE0000', { id: 'E2EXAMPLE0000' }]]),
+        ending: 'timeout',
+      }),
+    ],
   ] as const)('%s', (status, s) => {
     expect(runStatus(s)).toBe(status)
   })
@@ -190,12 +225,86 @@ describe('summary and result line', () => {
   it('shows requested and billed paths, ids, cost and timings', () => {
     const s = state({ records: [record('I1', 3, 'Completed')] })
     const md = buildSummary(s)
-    expect(md).toContain('## CloudFront invalidation: Completed')
-    expect(md).toContain('| `E2EXAMPLE0000` | 3 | 3 | 1 | `I1` | Completed |')
+    expect(md).toContain('## ✅ CloudFront invalidation: Completed')
+    expect(md).toContain('| <code>E2EXAMPLE0000</code> | 3 | 3 | 1 | <code>I1</code> | Completed |')
     expect(md).toContain('**Billed paths:** 3 for 3 requested')
     expect(md).toContain('at most $0.015 for this run')
     expect(md).toContain('total 1.2 s')
-    expect(resultLine(s)).toBe('Invalidated 3 paths on 1 distribution: 1 invalidation(s) Completed in 1.2 s.')
+    expect(resultLine(s)).toBe('Invalidated 3 paths on 1 distribution: 1 invalidation Completed in 1.2 s.')
+  })
+
+  it('puts every figure of a sentence on one basis, and gets plurals right', () => {
+    const a = plan('E2EXAMPLE0000', items(46))
+    const b = plan('E3EXAMPLE1111', items(46))
+    for (const p of [a, b]) p.items = items(7)
+    const s = state({
+      plans: [a, b],
+      records: [
+        { ...record('I1', 7, 'Completed'), distributionId: 'E2EXAMPLE0000' },
+        { ...record('I2', 7, 'Completed'), distributionId: 'E3EXAMPLE1111' },
+      ],
+    })
+    expect(resultLine(s)).toBe(
+      'Invalidated 7 paths on each of 2 distributions (14 paths in all): 2 invalidations Completed in 1.2 s.',
+    )
+    const md = buildSummary(s)
+    expect(md).toContain('**Billed paths:** 14 for 92 requested, totals over 2 distributions')
+    expect(md).toContain('| **All 2** (totals) | 92 | 14 | 2 | 2 | 2 Completed |')
+    expect(md + resultLine(s)).not.toMatch(/\(s\)|\b1 paths\b|\b1 invalidations\b/)
+  })
+
+  it('heads a failed or timed-out run with its real status, and lists paths never submitted', () => {
+    const s = state({
+      plans: [plan('E2EXAMPLE0000', items(4), 2)],
+      records: [record('I1', 2)],
+      ending: 'timeout',
+    })
+    const md = buildSummary(s)
+    expect(md).toContain('## ❌ CloudFront invalidation: Failed')
+    expect(md).toContain('Failed: 1 of 2 batches (2 paths) never submitted')
+    expect(endingLine(s, 2000)).toMatch(/^timeout 2\.0 s reached before every batch was submitted/)
+    const timedOut = state({ records: [record('I1', 3)], ending: 'timeout' })
+    expect(buildSummary(timedOut)).toContain('## ❌ CloudFront invalidation: TimedOut')
+    expect(buildSummary({ ...timedOut, onTimeout: 'warn' })).toContain(
+      '## ⏳ CloudFront invalidation: TimedOut',
+    )
+    expect(resultLine(state({ records: [record('I1', 3)] }))).toBe(
+      'Submitted 3 paths on 1 distribution: 1 invalidation in progress in 1.2 s.',
+    )
+  })
+
+  it('escapes everything from outside for Markdown and HTML, newlines included', () => {
+    const evil = '<img src=x onerror=alert(1)> | *b* [l](http://e) `c`\n## h'
+    const s = state({
+      plans: [{ ...plan('E2EXAMPLE0000', [{ kind: 'tag', value: `#${evil}` }]), alias: evil }],
+      targets: failedTarget('E2EXAMPLE0000', `AWS said: ${evil}`),
+    })
+    const md = buildSummary(s)
+    expect(md).not.toContain('<img')
+    expect(md).not.toMatch(/\n## h/)
+    // Inside the <pre> block of paths Markdown is not read; everywhere else it must not appear raw.
+    const outsidePre = md.replace(/<pre>[^]*<\/pre>/, '')
+    expect(outsidePre).not.toContain('*b*')
+    expect(outsidePre).not.toContain('`c`')
+    expect(md).toContain('#&lt;img src=x onerror=alert(1)&gt; | *b* [l](http://e) `c`\\x0a## h\n</pre>')
+    expect(md).toContain(escapeText(`AWS said: ${evil}`))
+    expect(escapeText('a\nb|c')).toBe('a&#10;b&#124;c')
+  })
+
+  it('keeps the summary under its budget, saying how many paths were left out and where they are', () => {
+    const long = (i: number): Item => ({ kind: 'path', value: `/${'x'.repeat(3000)}/${i}.html` })
+    const its = Array.from({ length: 1200 }, (_, i) => long(i))
+    const md = buildSummary(state({ plans: [plan('E2EXAMPLE0000', its)] }))
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(900 * 1024)
+    expect(md).toMatch(
+      /\d+ more paths are left out to keep this summary under GitHub's 1 MiB limit: the step log lists them all/,
+    )
+  })
+
+  it('shows a dry run as Planned, with nothing "never submitted"', () => {
+    const md = buildSummary(state({ dryRun: true }))
+    expect(md).toContain('| <code>E2EXAMPLE0000</code> | 3 | 3 | 1 | – | Planned |')
+    expect(md).toContain('3 distinct paths planned')
   })
 
   it('says why a run was skipped', () => {

@@ -118,7 +118,7 @@ function setup(items: Item[], delay = 25_000, over: Partial<SubmitOptions> = {})
     signal: new AbortController().signal,
     log: { info: () => undefined, warning: (m) => warnings.push(m), debug: () => undefined },
     onCreated: (r) => records.push(r),
-    onListDenied: () => listDenied++,
+    onCountDenied: () => listDenied++,
     ...over,
   }
   return { clock, api, records, warnings, options, listDenied: () => listDenied }

@@ -14,7 +14,8 @@ describe('parseTarget', () => {
   it.each([
     ['E2EXAMPLE', /not a distribution id: expected 10–20/],
     ['e2example0000', /ids are upper-case/],
-    ['arn:aws:cloudfront::1:distribution/E2EXAMPLE0000', /not a distribution id/],
+    ['arn:aws:cloudfront::1:distribution/E2EXAMPLE0000', /is an ARN: give the id inside it, E2EXAMPLE0000/],
+    ['arn:aws:cloudfront::1:function/f', /is an ARN: give the distribution id/],
     ['localhost', /not a distribution id/],
     ['-bad.example.com', /not a distribution id/],
     ['dt_', /not a distribution id/],

@@ -8,7 +8,7 @@ import { explain } from '../src/cloudfront/errors.js'
 import { chunkItems } from '../src/paths/chunk.js'
 import { errorMessage } from '../src/errors.js'
 import { readInputs } from '../src/inputs.js'
-import { resultLine } from '../src/report.js'
+import { emptyState, endingLine } from '../src/report.js'
 import { resolveRange } from '../src/sources/event.js'
 import { apiError } from '../src/sources/github-api.js'
 import { speakAs, voice, WORKFLOW_VOICE } from '../src/voice.js'
@@ -96,22 +96,21 @@ const ROWS: [string, () => unknown, RegExp, RegExp][] = [
     /use a token \(--github-token or GITHUB_TOKEN\) that has 'contents: read'$/,
   ],
   [
-    'submitted without waiting',
+    'timed out waiting',
     () =>
-      resultLine({
-        dryRun: false,
-        wait: false,
-        plans: [{ distributionId: 'E1', requested: items, items, batches: chunkItems(items, 3000) }],
-        records: [
-          { distributionId: 'E1', id: 'I1', status: 'InProgress', pathCount: 1, createTime: '', batch: 0 },
-        ],
-        errors: [],
-        timedOut: false,
-        skipReasons: [],
-        timings: { planMs: 1 },
-      }),
-    /\(not waiting: wait: true waits for completion\)/,
-    /\(not waiting: --wait waits for completion\)/,
+      endingLine(
+        emptyState({
+          wait: true,
+          plans: [{ distributionId: 'E1', requested: items, items, batches: chunkItems(items, 3000) }],
+          records: [
+            { distributionId: 'E1', id: 'I1', status: 'InProgress', pathCount: 1, createTime: '', batch: 0 },
+          ],
+          ending: 'timeout',
+        }),
+        60_000,
+      ),
+    /their ids are in the outputs\. Raise 'timeout', or use on-timeout: warn to end with a warning\.$/,
+    /their ids are in the table above\. Raise --timeout, or use --on-timeout warn to end with a warning\.$/,
   ],
 ]
 

@@ -22,6 +22,15 @@ const TIMEOUT: FlagSpec = {
   help: 'budget for the whole command: 90s, 15m, 1h; at most 596h (default 15m)',
 }
 
+/** `--on-timeout`: the action's `on-timeout`; `wait` takes it too (a gate can time out the same way). */
+const ON_TIMEOUT: FlagSpec = {
+  name: 'on-timeout',
+  input: 'on-timeout',
+  kind: 'value',
+  arg: 'MODE',
+  help: 'fail (default), or warn: a timeout once all is sent exits 0, warning',
+}
+
 /**
  * The invalidate command's flags that are the action's inputs, in action.yml's order (a test keeps the
  * two lists equal).
@@ -111,6 +120,7 @@ export const INPUT_FLAGS: readonly FlagSpec[] = [
   },
   { name: 'wait', input: 'wait', kind: 'boolean', help: 'wait until every invalidation is Completed' },
   TIMEOUT,
+  ON_TIMEOUT,
   {
     name: 'caller-reference',
     input: 'caller-reference',
@@ -198,7 +208,7 @@ export const COMMAND_FLAGS = {
   invalidate: [...INPUT_FLAGS, PROFILE, ...COMMON_FLAGS],
   list: [...LIST_FLAGS, ...AWS_FLAGS, ...COMMON_FLAGS],
   show: [...AWS_FLAGS, ...COMMON_FLAGS],
-  wait: [...AWS_FLAGS, ...COMMON_FLAGS],
+  wait: [...AWS_FLAGS, ON_TIMEOUT, ...COMMON_FLAGS],
   distributions: [...AWS_FLAGS, ...COMMON_FLAGS],
 } as const satisfies Record<string, readonly FlagSpec[]>
 

@@ -11,7 +11,7 @@
  *
  * `terminalIo` is the CLI's side of the pipeline's {@link Io}: the one place it is built.
  */
-import { formatCount } from '../format.js'
+import { plural } from '../format.js'
 import type { Io } from '../io.js'
 import { jsonLogSafe, logSafe } from '../log-safe.js'
 
@@ -23,9 +23,6 @@ export interface Stream {
 
 /** Lines of a group shown on a terminal without --verbose. */
 export const GROUP_PREVIEW = 20
-
-/** How often a progress line is repeated when stderr is not a terminal (a CI log). */
-const PROGRESS_LOG_INTERVAL_MS = 15_000
 
 type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow'
 const STYLES: Record<Style, [string, string]> = {
@@ -52,14 +49,12 @@ export function colorFor(stream: Stream, env: NodeJS.ProcessEnv, wanted: boolean
 
 export class Terminal {
   private progressShown = false
-  private lastProgressAt = -Infinity
 
   constructor(
     private readonly out: Stream,
     private readonly err: Stream,
     /** Colour on stdout and on stderr. */
     private readonly color: { out: boolean; err: boolean },
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** Data, on stdout. */
@@ -89,17 +84,14 @@ export class Terminal {
   }
 
   /**
-   * A status line rewritten in place on a terminal (`\r` and erase-line); elsewhere (a CI log) a line at
-   * most every 15 s, so a long wait shows life without flooding the log.
+   * A status line rewritten in place on a terminal (`\r` and erase-line). Elsewhere (a CI log) nothing: the
+   * run's own progress report (progress.ts, at least every 30 s while anything is pending) already shows
+   * life there, in lines of its own, and a second, shorter line on another rhythm would only repeat it.
    */
   progress(message: string): void {
-    if (this.err.isTTY === true) {
-      this.err.write(`\r${this.safe('err', message)}\x1b[K`)
-      this.progressShown = true
-    } else if (this.now() - this.lastProgressAt >= PROGRESS_LOG_INTERVAL_MS) {
-      this.lastProgressAt = this.now()
-      this.err.write(`${this.safe('err', message)}\n`)
-    }
+    if (this.err.isTTY !== true) return
+    this.err.write(`\r${this.safe('err', message)}\x1b[K`)
+    this.progressShown = true
   }
 
   clearProgress(): void {
@@ -136,9 +128,9 @@ export class Terminal {
     const style: Style | undefined =
       status === 'Completed'
         ? 'green'
-        : status === 'InProgress' || status === 'Planned'
+        : status === 'InProgress' || status === 'Planned' || status === 'TimedOut'
           ? 'yellow'
-          : status === 'Failed'
+          : status === 'Failed' || status === 'Cancelled'
             ? 'red'
             : undefined
     return style === undefined ? status : this.paint(stream, style, status)
@@ -172,6 +164,9 @@ export function terminalIo(
     debug: (m) => options.verbose && term.say(term.paint('err', 'dim', `debug: ${m}`)),
     info,
     warning: (m) => term.warn(m),
+    // A distribution's (or tenant's) own error, printed as it happens while the others go on; the run's
+    // last line then only counts them.
+    error: (m) => term.error(m),
     notice: (m) => !options.json && term.print(`${m}\n`),
     group: async (title, fn) => {
       term.say(title)
@@ -179,7 +174,7 @@ export function terminalIo(
       try {
         return await fn()
       } finally {
-        if (group.hidden > 0) term.say(`  … ${formatCount(group.hidden)} more line(s) (--verbose shows them)`)
+        if (group.hidden > 0) term.say(`  … ${plural(group.hidden, 'more line')} (--verbose shows them)`)
         group = undefined
       }
     },

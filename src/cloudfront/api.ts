@@ -5,6 +5,8 @@
  */
 
 import type { Agent } from 'node:http'
+import { formatDuration } from '../duration.js'
+import { connectionErrorCode, UnreachableError } from './errors.js'
 import { originsView, type OriginsView } from '../paths/origin-path.js'
 import { isTenant, type DistributionAliases } from '../targets.js'
 
@@ -65,6 +67,68 @@ export interface ConnectOptions {
   userAgent: string
   /** A named profile of ~/.aws/config for credentials (the CLI's --profile); default the SDK's chain. */
   profile?: string
+  /**
+   * The step's timeout: connection errors while no call of this run has reached CloudFront declare the
+   * endpoint unreachable after a quarter of it or UNREACHABLE_AFTER_MS, whichever is shorter, so the
+   * step ends naming the endpoint rather than the deadline.
+   */
+  timeoutMs?: number
+}
+
+/**
+ * Connection errors while CloudFront has never answered in this run are not a transient burst: a wrong
+ * AWS_ENDPOINT_URL_CLOUDFRONT, a proxy that refuses, or DNS. Retrying them until `timeout` (15 min by
+ * default) only hides the cause, so after this long the run stops with one line naming the endpoint.
+ * 45 s leaves our backoff (1, 2, 4, 8, 16 s …) about six tries: the step fails within about a minute.
+ */
+export const UNREACHABLE_AFTER_MS = 45_000
+
+/**
+ * Whether CloudFront has answered once in this run, and since when it has been unreachable if not.
+ * Once anything answered (even with an error), connection errors are drops, retried until `timeout`.
+ */
+export class Reachability {
+  private answered = false
+  private failingSince: number | undefined
+
+  constructor(
+    /** The endpoint as people should read it: host (and proxy host), never credentials. */
+    private readonly where: string,
+    private readonly afterMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Run one API call; throws UnreachableError instead of its error once the endpoint is deemed unreachable. */
+  async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      const result = await fn()
+      this.answered = true
+      return result
+    } catch (e) {
+      const code = connectionErrorCode(e)
+      if (code === undefined) {
+        if (httpAnswered(e)) this.answered = true
+        throw e
+      }
+      if (this.answered) throw e
+      const now = this.now()
+      this.failingSince ??= now
+      if (now - this.failingSince < this.afterMs) throw e
+      throw new UnreachableError(
+        `Cannot reach CloudFront at ${this.where}: ${code} for ${formatDuration(now - this.failingSince)}, and no CloudFront call has succeeded in this run. Check AWS_ENDPOINT_URL_CLOUDFRONT / AWS_ENDPOINT_URL, the proxy settings (HTTPS_PROXY, NO_PROXY) and DNS.`,
+        { cause: e },
+      )
+    }
+  }
+}
+
+/** Whether an error came with an HTTP answer (so the endpoint was reached). */
+function httpAnswered(e: unknown): boolean {
+  const meta =
+    typeof e === 'object' && e !== null
+      ? (e as { $metadata?: { httpStatusCode?: unknown } }).$metadata
+      : undefined
+  return typeof meta?.httpStatusCode === 'number'
 }
 
 /** The fields we read from the SDK's Invalidation and InvalidationSummary shapes. */
@@ -93,22 +157,46 @@ function toInfo(inv: SdkInvalidation | undefined): InvalidationInfo {
 /** Longest a single API request may take before it is abandoned and retried. */
 const REQUEST_TIMEOUT_MS = 30_000
 
+/** Longest wait for a connection to open (a black-holed endpoint or proxy). */
+const CONNECTION_TIMEOUT_MS = 10_000
+
 /**
  * The agent for CloudFront requests: through HTTPS_PROXY / HTTP_PROXY unless NO_PROXY (or a loopback
  * address) says otherwise, by the same rules @actions/http-client applies for the runner. The SDK ignores
  * those variables unless handed an agent, and needs a real `http.Agent` (it rebuilds anything else as
  * options), so the tunnel is https-proxy-agent's CONNECT agent, which serves http: and https: targets.
  */
-async function agentFor(endpoint: string): Promise<{ httpAgent?: Agent; httpsAgent?: Agent }> {
+async function agentFor(
+  endpoint: string,
+): Promise<{ agents: { httpAgent?: Agent; httpsAgent?: Agent }; proxyHost?: string }> {
   // The `lib/proxy` entry, not the package's main one: that also loads undici, which the SDK never uses
   // (~30 ms more on a one-path run, measured with bench/spine.ts).
   const { getProxyUrl } = await import('@actions/http-client/lib/proxy')
   // undefined = no proxy for this URL (unset, NO_PROXY, or loopback)
-  const proxy = getProxyUrl(new URL(endpoint))?.href
-  if (proxy === undefined) return {}
+  const proxy = getProxyUrl(new URL(endpoint))
+  if (proxy === undefined) return { agents: {} }
   const { HttpsProxyAgent } = await import('https-proxy-agent')
-  const agent = new HttpsProxyAgent(proxy, { keepAlive: true })
-  return endpoint.startsWith('https:') ? { httpsAgent: agent } : { httpAgent: agent }
+  const agent = new HttpsProxyAgent(proxy.href, { keepAlive: true })
+  return {
+    agents: endpoint.startsWith('https:') ? { httpsAgent: agent } : { httpAgent: agent },
+    proxyHost: proxy.host, // host:port only: a proxy URL may carry credentials
+  }
+}
+
+/** The endpoint for an unreachable-endpoint line: its host, where it came from, and the proxy if any. */
+function describeEndpoint(endpoint: string, proxyHost: string | undefined): string {
+  let host: string
+  try {
+    host = new URL(endpoint).host
+  } catch {
+    host = 'an endpoint that is not a URL'
+  }
+  const from = process.env.AWS_ENDPOINT_URL_CLOUDFRONT
+    ? ' (AWS_ENDPOINT_URL_CLOUDFRONT)'
+    : process.env.AWS_ENDPOINT_URL
+      ? ' (AWS_ENDPOINT_URL)'
+      : ''
+  return `${host}${from}${proxyHost === undefined ? '' : ` through the proxy ${proxyHost}`}`
 }
 
 /** Load the SDK and build the client (endpoint and credentials come from the SDK's own chain). */
@@ -118,16 +206,23 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
     process.env.AWS_ENDPOINT_URL_CLOUDFRONT ||
     process.env.AWS_ENDPOINT_URL ||
     'https://cloudfront.amazonaws.com'
+  const { agents, proxyHost } = await agentFor(endpoint)
+  const reach = new Reachability(
+    describeEndpoint(endpoint, proxyHost),
+    Math.min(UNREACHABLE_AFTER_MS, (options.timeoutMs ?? Infinity) / 4),
+  )
   const client = new sdk.CloudFrontClient({
     region: options.region,
     customUserAgent: options.userAgent,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     // A request that hangs is treated like a dropped connection and retried (the SDK only logs a
     // warning on requestTimeout unless told to throw), rather than eating the whole step's timeout.
+    // A connection that cannot even be opened (a black-holed endpoint) gives up sooner.
     requestHandler: {
       requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
       throwOnRequestTimeout: true,
-      ...(await agentFor(endpoint)),
+      ...agents,
     },
   })
   const batch = (callerReference: string, paths: readonly string[]) => ({
@@ -148,7 +243,7 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
     return l?.IsTruncated === true && l.NextMarker ? { items, nextMarker: l.NextMarker } : { items }
   }
   // Distribution tenants (dt_…) have calls of their own with the same shapes.
-  return {
+  const api: CloudFrontApi = {
     async createInvalidation(target, callerReference, paths, signal) {
       const out = isTenant(target)
         ? await client.send(
@@ -221,5 +316,13 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
             },
       )
     },
+  }
+  // Every call goes through `reach`, which learns whether CloudFront has ever answered.
+  return {
+    createInvalidation: (...a) => reach.call(() => api.createInvalidation(...a)),
+    getInvalidation: (...a) => reach.call(() => api.getInvalidation(...a)),
+    listInvalidations: (...a) => reach.call(() => api.listInvalidations(...a)),
+    getOriginsView: (...a) => reach.call(() => api.getOriginsView(...a)),
+    listDistributions: (...a) => reach.call(() => api.listDistributions(...a)),
   }
 }

@@ -5,6 +5,7 @@
 import { quote } from '../errors.js'
 import { DOCS_URL } from '../version.js'
 
+import { plural } from '../format.js'
 import { voice } from '../voice.js'
 
 export type ErrorClass = 'transient' | 'quota' | 'permanent'
@@ -37,10 +38,72 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
   'ENOTFOUND',
   'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
 ])
 
 function shape(e: unknown): SdkErrorShape {
   return typeof e === 'object' && e !== null ? e : {}
+}
+
+/**
+ * The socket error code when `e` means "could not talk to the endpoint at all" (refused, no such host,
+ * connect timeout, proxy refusing), else undefined. Distinct from a dropped answer: repeated from the
+ * first call of a run, it means a wrong endpoint, proxy or DNS, not a transient burst (see api.ts).
+ */
+export function connectionErrorCode(e: unknown): string | undefined {
+  const code = shape(e).code
+  if (typeof code === 'string' && CONNECT_CODES.has(code)) return code
+  const message = shape(e).message
+  if (typeof message !== 'string') return undefined
+  // The SDK's connectionTimeout: a TimeoutError with no code.
+  if (/without establishing a connection/i.test(message)) return 'ETIMEDOUT'
+  return /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.exec(message)?.[1]
+}
+
+/**
+ * CloudFront could not be reached at all since the run began (api.ts decides when): a wrong endpoint,
+ * proxy or DNS. Permanent, and the same for every distribution, so the run stops with this one line.
+ */
+export class UnreachableError extends Error {
+  override name = 'CloudFrontUnreachable'
+}
+
+/** Codes of a connection that never carried a request. */
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+])
+
+/**
+ * An SDK error explained for people (`explain`), keeping the AWS error name so callers can still tell
+ * what happened (a denied GetInvalidation while counting is a warning, not a failure).
+ */
+export class ExplainedError extends Error {
+  override name = 'ExplainedError'
+  constructor(
+    message: string,
+    /** The AWS error code (`AccessDenied`, `NoSuchInvalidation`…), or '' for a non-SDK error. */
+    readonly awsName: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+  }
+}
+
+/** The AWS error code of `e`, looking through an ExplainedError to the SDK error it explains. */
+export function awsErrorName(e: unknown): string {
+  return e instanceof ExplainedError ? e.awsName : errorName(e)
+}
+
+/** Whether `e` is an AccessDenied answer (either spelling AWS uses). */
+export function isAccessDenied(e: unknown): boolean {
+  const name = awsErrorName(e)
+  return name === 'AccessDenied' || name === 'AccessDeniedException'
 }
 
 /** The SDK error's name (its AWS error code), or '' for a non-SDK error. */
@@ -87,6 +150,8 @@ export const PERMISSION: Record<string, string> = {
 export interface ErrorContext {
   /** Cache tags (`#…` items) in the batch. */
   tags?: readonly string[]
+  /** The invalidation asked about (GetInvalidation), named in a NoSuchInvalidation line. */
+  invalidationId?: string
 }
 
 /** Tags named in an error line; the rest are counted. */
@@ -119,7 +184,7 @@ export function explain(e: unknown, operation: string, target: string, context: 
     case 'EntityNotFound':
       return `${target}: no such ${tenant ? 'distribution tenant' : 'distribution'} in this AWS account: check the id, and that the credentials are for the account that owns it. AWS said: ${message}`
     case 'NoSuchInvalidation':
-      return `${target}: invalidation not found: it belongs to another distribution or account. AWS said: ${message}`
+      return `${target}${context.invalidationId === undefined ? '' : `/${context.invalidationId}`}: invalidation not found: the id is wrong, or it belongs to another distribution or account. AWS said: ${message}`
     case 'InvalidationBatchAlreadyExists':
     case 'InvalidArgument':
       if (name === 'InvalidArgument' && /caller ?reference/i.test(message)) {
@@ -135,7 +200,7 @@ export function explain(e: unknown, operation: string, target: string, context: 
             .slice(0, SHOWN_TAGS)
             .map((t) => quote(t, 40))
             .join(', ') + (tags.length > SHOWN_TAGS ? ` and ${tags.length - SHOWN_TAGS} more` : '')
-        return `${target}: CloudFront rejected a batch holding ${tags.length} cache tag(s): ${shown}. Check that this ${tenant ? 'tenant' : 'distribution'} has a cache tag configuration (tag invalidation needs one) and that these are the tags you meant; or invalidate paths instead. AWS said: ${message}`
+        return `${target}: CloudFront rejected a batch holding ${plural(tags.length, 'cache tag')}: ${shown}. Check that this ${tenant ? 'tenant' : 'distribution'} has a cache tag configuration (tag invalidation needs one) and that these are the tags you meant; or invalidate paths instead. AWS said: ${message}`
       }
       if (name === 'InvalidArgument') return `${target}: CloudFront rejected ${op} as invalid: ${message}`
       return `${target}: CallerReference already used with different paths: set a new ${voice().option('caller-reference')} (it must change whenever the paths do). AWS said: ${message}`
@@ -152,4 +217,10 @@ export function explain(e: unknown, operation: string, target: string, context: 
     default:
       return `${target}: ${op} failed${name ? ` with ${name}` : ''}: ${message}`
   }
+}
+
+/** `explain` as a throwable error that keeps the AWS error code and the SDK error as its cause. */
+export function explained(e: unknown, operation: string, target: string, context: ErrorContext = {}): Error {
+  if (e instanceof UnreachableError) return e // already one line for the whole run
+  return new ExplainedError(explain(e, operation, target, context), errorName(e), { cause: e })
 }

@@ -11,8 +11,11 @@ import { classify, errorName } from './errors.js'
 export interface RetryContext {
   clock: Clock
   signal: AbortSignal
-  /** Told about each retry, so the log shows why the step is slow. */
-  onRetry: (message: string) => void
+  /**
+   * Told about each retry, so the log shows why the step is slow. `kind` groups repeats of the same
+   * cause (operation and error), so a long burst folds into one annotation with a count.
+   */
+  onRetry: (message: string, kind: string) => void
 }
 
 const FIRST_DELAY_MS = 1000
@@ -34,7 +37,10 @@ export async function withRetry<T>(what: string, ctx: RetryContext, fn: () => Pr
       const delay = backoff(attempt)
       const name = errorName(e)
       const why = name && name !== 'Error' ? name : e instanceof Error ? e.message : String(e)
-      ctx.onRetry(`${what}: ${why}; retrying in ${(delay / 1000).toFixed(1)} s (retry ${attempt})`)
+      ctx.onRetry(
+        `${what}: ${why}; retrying in ${(delay / 1000).toFixed(1)} s (retry ${attempt})`,
+        `retry ${what.split(' ')[0] ?? what} ${name || 'error'}`,
+      )
       await ctx.clock.sleep(delay, ctx.signal)
     }
   }

@@ -17,14 +17,16 @@ import { quotaUse, type QuotaUse } from '../paths/chunk.js'
 import type { Item } from '../paths/encode.js'
 import type { CloudFrontApi, InvalidationInfo } from './api.js'
 import type { Clock } from './clock.js'
-import { classify, errorName, explain } from './errors.js'
+import { formatCount, plural } from '../format.js'
+import { classify, explained, isAccessDenied } from './errors.js'
 import { listInProgress } from './pages.js'
 import { backoff, withRetry, type RetryContext } from './retry.js'
 import { Tracker, type InvalidationRecord } from './tracker.js'
 
 export interface SchedulerLog {
   info(message: string): void
-  warning(message: string): void
+  /** `kind` groups repeats of one warning (see Io.warning). */
+  warning(message: string, kind?: string): void
   debug(message: string): void
   /** A transient status line while waiting (a terminal shows it in place; the action ignores it). */
   progress?(message: string): void
@@ -43,8 +45,16 @@ export interface SubmitOptions {
   log: SchedulerLog
   /** Called once per invalidation created, as soon as it exists, so outputs never lose one. */
   onCreated: (record: InvalidationRecord) => void
-  /** Called once if ListInvalidations is denied (the caller warns once per run, not per distribution). */
-  onListDenied: () => void
+  /**
+   * Called when counting what is already in progress is denied (ListInvalidations, or GetInvalidation on
+   * someone else's invalidation): the caller warns once per run, and the quota retry covers the rest.
+   */
+  onCountDenied: (action: 'ListInvalidations' | 'GetInvalidation') => void
+  /**
+   * Told when batches start waiting for quota (how many are held back, and what they wait for) and when
+   * they stop (`undefined`), for progress lines.
+   */
+  onQueued?: (queued: { batches: number; reason: string } | undefined) => void
   /**
    * Re-plan once the wildcards already in progress are known (the collapse planner keeps its new
    * wildcards within the quota); called only when some are.
@@ -96,15 +106,24 @@ async function loadExisting(tracker: Tracker, o: SubmitOptions, retry: RetryCont
     // Past MAX_LIST_PAGES, any older invalidation still running shows up as a quota refusal, waited out.
     running = (await listInProgress(o.api, o.distributionId, retry, MAX_LIST_PAGES)).items
   } catch (e) {
-    if (errorName(e) === 'AccessDenied' || errorName(e) === 'AccessDeniedException') {
+    if (isAccessDenied(e)) {
       // Many existing policies grant only Create/GetInvalidation: go on, and let the quota retry cover it.
-      o.onListDenied()
+      o.onCountDenied('ListInvalidations')
       return
     }
-    throw new Error(explain(e, 'ListInvalidations', o.distributionId), { cause: e })
+    throw explained(e, 'ListInvalidations', o.distributionId)
   }
   for (const inv of running) {
-    const full = await tracker.lookup(inv.id)
+    let full: InvalidationInfo
+    try {
+      full = await tracker.lookup(inv.id)
+    } catch (e) {
+      // Counting is an optimisation: a policy that lets us list but not read others' invalidations must
+      // not fail the step (granting more must never make it fail). Rely on the quota retry instead.
+      if (!isAccessDenied(e)) throw e
+      o.onCountDenied('GetInvalidation')
+      return
+    }
     if (full.status === 'Completed') continue
     const use = quotaUse(
       (full.paths ?? []).map((p) => ({ kind: p.endsWith('*') ? 'wildcard' : 'path', value: p })),
@@ -113,7 +132,7 @@ async function loadExisting(tracker: Tracker, o: SubmitOptions, retry: RetryCont
   }
   if (tracker.size > 0) {
     o.log.info(
-      `${o.distributionId}: ${tracker.size} invalidation(s) already in progress (${tracker.inFlight.files} file paths, ${tracker.inFlight.wildcards} wildcards) count against the quotas`,
+      `${o.distributionId}: ${plural(tracker.size, 'invalidation')} already in progress (${plural(tracker.inFlight.files, 'file path')}, ${plural(tracker.inFlight.wildcards, 'wildcard')}) count against the quotas`,
     )
   }
 }
@@ -121,10 +140,14 @@ async function loadExisting(tracker: Tracker, o: SubmitOptions, retry: RetryCont
 /** Submit every batch of one distribution, then optionally wait for them. */
 export async function submitDistribution(o: SubmitOptions): Promise<SubmitResult> {
   const limit = o.limit ?? { files: MAX_FILE_PATHS_IN_PROGRESS, wildcards: MAX_WILDCARD_PATHS_IN_PROGRESS }
-  const retry = { clock: o.clock, signal: o.signal, onRetry: (m: string) => o.log.warning(m) }
+  const retry = {
+    clock: o.clock,
+    signal: o.signal,
+    onRetry: (m: string, kind: string) => o.log.warning(m, kind),
+  }
   const tracker = new Tracker(o.api, o.distributionId, o.clock, retry)
   tracker.onProgress = (done, total) =>
-    o.log.progress?.(`${o.distributionId}: ${done}/${total} invalidation(s) Completed`)
+    o.log.progress?.(`${o.distributionId}: ${done} of ${plural(total, 'invalidation')} Completed`)
   let quotaWaits = 0
 
   await loadExisting(tracker, o, retry)
@@ -138,12 +161,13 @@ export async function submitDistribution(o: SubmitOptions): Promise<SubmitResult
     for (let refusals = 0; ;) {
       if (!tracker.fits(use, limit)) {
         quotaWaits++
-        o.log.debug(
-          `${o.distributionId}: batch ${index + 1} (${use.files} paths, ${use.wildcards} wildcards) waits for quota; in flight ${tracker.inFlight.files}/${limit.files} paths, ${tracker.inFlight.wildcards}/${limit.wildcards} wildcards`,
-        )
+        const reason = `for quota: ${formatCount(tracker.inFlight.files)} of ${formatCount(limit.files)} file paths and ${tracker.inFlight.wildcards} of ${limit.wildcards} wildcards in progress; the next batch needs ${plural(use.files, 'file path')} and ${plural(use.wildcards, 'wildcard')}`
+        o.log.debug(`${o.distributionId}: batch ${index + 1} waits ${reason}`)
+        o.onQueued?.({ batches: batches.length - index, reason })
         await tracker.waitForOne()
         continue
       }
+      o.onQueued?.(undefined)
       try {
         const inv = await withRetry(`CreateInvalidation ${o.distributionId} batch ${index + 1}`, retry, () =>
           o.api.createInvalidation(o.distributionId, ref, paths, o.signal),
@@ -159,32 +183,36 @@ export async function submitDistribution(o: SubmitOptions): Promise<SubmitResult
         o.onCreated(record)
         tracker.add(inv.id, use, record)
         o.log.info(
-          `${o.distributionId}: batch ${index + 1}/${batches.length} -> ${inv.id} (${paths.length} paths)`,
+          `${o.distributionId}: batch ${index + 1} of ${batches.length} -> ${inv.id} (${plural(paths.length, 'path')})`,
         )
         break
       } catch (e) {
         if (o.signal.aborted || classify(e) !== 'quota') {
           if (o.signal.aborted) throw e
-          throw new Error(
-            explain(e, 'CreateInvalidation', o.distributionId, {
-              tags: batch.filter((i) => i.kind === 'tag').map((i) => i.value),
-            }),
-            { cause: e },
-          )
+          throw explained(e, 'CreateInvalidation', o.distributionId, {
+            tags: batch.filter((i) => i.kind === 'tag').map((i) => i.value),
+          })
         }
         // Invalidations we cannot see (another job, or ListInvalidations was denied) hold the quota.
         refusals++
         quotaWaits++
+        o.onQueued?.({
+          batches: batches.length - index,
+          reason:
+            'for quota: CloudFront answered TooManyInvalidationsInProgress (invalidations this step cannot see hold it)',
+        })
         if (await tracker.waitForOne()) continue
         const delay = backoff(Math.min(refusals + 2, 6)) // 4 s, 8 s, 16 s, then 20 s: others' work takes ~25 s
         o.log.warning(
           `${o.distributionId}: TooManyInvalidationsInProgress on batch ${index + 1}; other invalidations hold the quota, retrying in ${(delay / 1000).toFixed(0)} s`,
+          'TooManyInvalidationsInProgress',
         )
         await o.clock.sleep(delay, o.signal)
       }
     }
   }
 
+  o.onQueued?.(undefined)
   if (o.wait) await tracker.waitForAll()
   return { polls: tracker.polls, quotaWaits }
 }

@@ -11,7 +11,7 @@ import { POLL_AGE_DIVISOR, POLL_MAX_MS, POLL_MIN_MS } from '../constants.js'
 import type { QuotaUse } from '../paths/chunk.js'
 import type { CloudFrontApi, InvalidationInfo } from './api.js'
 import type { Clock } from './clock.js'
-import { explain } from './errors.js'
+import { explained } from './errors.js'
 import { withRetry, type RetryContext } from './retry.js'
 
 /** One invalidation the action created, as reported in outputs. Mutated as its status changes. */
@@ -122,15 +122,15 @@ export class Tracker {
 
   /**
    * GetInvalidation, retried through transient errors. A permanent error (AccessDenied, NoSuchDistribution,
-   * NoSuchInvalidation) is explained and thrown: waiting longer would not help. At the deadline the abort
-   * itself is rethrown, so the caller sees a timeout, not a failed call.
+   * NoSuchInvalidation) is explained, naming the invalidation, and thrown: waiting longer would not help.
+   * At the deadline the abort itself is rethrown, so the caller sees a timeout, not a failed call.
    */
   async lookup(id: string): Promise<InvalidationInfo> {
     return withRetry(`GetInvalidation ${this.distributionId}/${id}`, this.retry, () =>
       this.api.getInvalidation(this.distributionId, id, this.retry.signal),
     ).catch((e: unknown) => {
       if (this.retry.signal.aborted) throw e
-      throw new Error(explain(e, 'GetInvalidation', this.distributionId), { cause: e })
+      throw explained(e, 'GetInvalidation', this.distributionId, { invalidationId: id })
     })
   }
 

@@ -28,7 +28,7 @@
  * thresholds and the count-only shortcut), collapse-trie.ts (the trie of requested directories
  * with the tree counted in), collapse-planner.ts (both phases over the trie), heap.ts.
  */
-import { formatCount } from '../format.js'
+import { formatCount, plural } from '../format.js'
 import { PRICE_PER_PATH_USD } from '../constants.js'
 import { isCounts, ruleCannotFire, type TreeCounts } from './collapse-rule.js'
 import { Planner } from './collapse-planner.js'
@@ -151,7 +151,7 @@ export function estimatedCostUsd(paths: number): number {
 export function describeCollapse(result: CollapseResult): string {
   const n = (x: number): string => formatCount(x)
   const cost = `$${estimatedCostUsd(result.billed).toFixed(3)} at $${PRICE_PER_PATH_USD}/path`
-  let line = `${n(result.requested)} requested paths -> ${n(result.billed)} billed (est. ${cost})`
+  let line = `${plural(result.requested, 'requested path')} -> ${n(result.billed)} billed (est. ${cost})`
   if (result.redundant > 0) line += `; ${n(result.redundant)} already covered by requested wildcards`
   if (result.wildcards.length > 0) {
     const list = result.wildcards.map(

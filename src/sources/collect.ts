@@ -6,7 +6,8 @@
 import type { Inputs } from '../inputs.js'
 import { readInputFile } from '../input-file.js'
 import type { Item } from '../paths/encode.js'
-import { InputError, quote } from '../errors.js'
+import { errorMessage, forInput, InputError, quote } from '../errors.js'
+import { plural } from '../format.js'
 import { dedupeItems, PathError } from '../paths/encode.js'
 import type { TreeCounts } from '../paths/collapse.js'
 import {
@@ -145,10 +146,17 @@ export async function collectSources(inputs: Inputs, log: DiffLog, deadline?: De
       apiUrl: inputs.event.apiUrl,
       log,
       signal: deadline?.signal,
+    }).catch((e: unknown) => {
+      // Every error line names the input it comes from, as the user typed it (`nope..nada`, not the
+      // compare URL's `nope...nada`); input errors already do, and the deadline is the run's, not diff's.
+      if (e instanceof InputError || deadline?.signal.aborted === true) throw e
+      throw new Error(forInput('diff', inputs.diff, errorMessage(e)), { cause: e })
     })
     if (changed.kind === 'files') {
       const selected = (matcher ?? compileFilePatterns(['**'])).select(changed.files).files
-      log.info(`diff ${changed.range}: ${selected.length} changed file(s) selected (from ${changed.source})`)
+      log.info(
+        `diff ${changed.range}: ${plural(selected.length, 'changed file')} selected (from ${changed.source})`,
+      )
       if (selected.length === 0)
         sources.empty.push(`no file under ${quote(inputs.root)} changed in ${changed.range}`)
       sources.shared = sources.shared.concat(toItems('diff', selected))
@@ -162,7 +170,7 @@ export async function collectSources(inputs: Inputs, log: DiffLog, deadline?: De
   } else if (inputs.files.length > 0) {
     const { runs } = walk()
     const count = runs.reduce((n, run) => n + run.names.length, 0)
-    log.info(`files: ${count} file(s) under ${quote(inputs.root)} selected`)
+    log.info(`files: ${plural(count, 'file')} under ${quote(inputs.root)} selected`)
     if (count === 0) sources.empty.push(`no file under ${quote(inputs.root)} matches 'files'`)
     sources.shared = sources.shared.concat(toItems('files', { runs }))
   }
@@ -217,7 +225,7 @@ function readSyncLog(
     )
     return
   }
-  log.info(`sync-log: ${parsed.changes.length} changed object(s)`)
+  log.info(`sync-log: ${plural(parsed.changes.length, 'changed object')}`)
   if (inputs.originPath === 'auto') {
     sources.pendingSync = parsed.changes
     return

@@ -52,6 +52,8 @@ export interface ActionRun {
   /** Lines of stdout and stderr the runner would act on that the action did not write (see injectedCommands). */
   injected: string[]
   ms: number
+  /** Milliseconds from start to the `cancel` signal, when one was sent. */
+  signalledAt?: number
 }
 
 /** The workflow commands the action writes itself, each at the start of a line it begins. */
@@ -94,6 +96,8 @@ export interface RunOptions {
   bundle?: string
   /** A command to start Node under, e.g. `['setpriv', …, '--']`: its argv before Node's. */
   wrap?: readonly string[]
+  /** Send `signal` to the step once its stdout matches `when` (a cancelled workflow); `signalledAt` says when. */
+  cancel?: { when: RegExp; signal: NodeJS.Signals }
 }
 
 /** Fail with the step's log when it did not exit as expected: the assertion alone says too little. */
@@ -124,8 +128,9 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
   for (const [name, value] of Object.entries(o.inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   const started = performance.now()
   const [program = NODE24, ...args] = [...(o.wrap ?? []), NODE24]
+  let signalledAt: number | undefined
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       program,
       [...args, o.bundle ?? BUNDLE],
       {
@@ -149,8 +154,20 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
           annotations,
           injected: [...injectedCommands(stdout), ...injectedCommands(stderr)],
           ms: performance.now() - started,
+          ...(signalledAt === undefined ? {} : { signalledAt }),
         })
       },
     )
+    const cancel = o.cancel
+    if (cancel !== undefined) {
+      let seen = ''
+      child.stdout?.on('data', (chunk: Buffer | string) => {
+        seen += String(chunk)
+        if (signalledAt === undefined && cancel.when.test(seen)) {
+          signalledAt = performance.now() - started
+          child.kill(cancel.signal)
+        }
+      })
+    }
   })
 }

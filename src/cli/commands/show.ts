@@ -18,7 +18,9 @@ export async function show(s: Session): Promise<number> {
   const info = await withRetry(`GetInvalidation ${target.id}/${id}`, s.retry, () =>
     api.getInvalidation(target.id, id, s.signal),
   ).catch((e: unknown) => {
-    throw s.signal.aborted ? e : new Error(explain(e, 'GetInvalidation', target.id), { cause: e })
+    throw s.signal.aborted
+      ? e
+      : new Error(explain(e, 'GetInvalidation', target.id, { invalidationId: id }), { cause: e })
   })
   const paths = info.paths ?? []
   if (s.json) {

@@ -41,6 +41,7 @@ export async function wait(s: Session): Promise<number> {
     // An empty list (a deploy that made none) is the gate's "nothing to wait for", not a missing input.
     'wait-for': lines.length === 0 ? '[]' : lines.join('\n'),
     timeout: s.flag('timeout') ?? '',
+    'on-timeout': s.flag('on-timeout') ?? '',
     'aws-region': s.flag('region') ?? '',
   }
   return runPipeline(s, (name) => inputs[name] ?? '', true)
