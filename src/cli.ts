@@ -34,6 +34,10 @@ export const INPUT_NAMES = [
   'wait-for',
   'dry-run',
   'aws-region',
+  'verify',
+  'verify-url',
+  'verify-sample',
+  'on-stale',
 ] as const
 
 /**
@@ -43,7 +47,7 @@ export const INPUT_NAMES = [
 export const CLI_DEFAULTS: Readonly<Record<string, string>> = { 'index-document': 'index.html' }
 
 /** Inputs that may be given as a bare flag (`--wait` means `--wait true`). */
-const BOOLEAN_FLAGS = new Set(['wait', 'dry-run'])
+const BOOLEAN_FLAGS = new Set(['wait', 'dry-run', 'verify'])
 /** Inputs that take one item per line: a repeated flag adds a line. */
 const LIST_FLAGS = new Set(['distribution-id', 'paths', 'files', 'wait-for'])
 
@@ -120,6 +124,10 @@ Same engine and names as the GitHub Action's inputs (see README).
   --wait-for INVS        create nothing; wait for these (JSON 'invalidations' output, or DIST/ID lines)
   --dry-run              print the plan; no AWS call, no credentials needed
   --aws-region REGION    default $AWS_REGION, else us-east-1
+  --verify               once Completed, check a sample of the URLs at the edge (implies --wait)
+  --verify-url URL       base URL to check at (default https:// + the distribution's domain)
+  --verify-sample N      most URLs checked per distribution, 1-200 (default 20)
+  --on-stale fail|warn   a stale URL fails the run (default) or warns
   --json                 print outputs as JSON on stdout
   -v, --verbose          debug logs, and list every path
   -h, --help             this help

@@ -10,7 +10,10 @@ import type { Io } from './io.js'
 import type { RunState } from './report.js'
 import type { WaitTarget } from './targets.js'
 
-/** Wait for every target; fills `state.records`, `state.errors` and `state.timedOut`. */
+/**
+ * Wait for every target; fills `state.records`, `state.errors` and `state.timedOut`, and `paths` (when
+ * given) with each invalidation's paths, keyed `DISTRIBUTION/ID`, for edge verification.
+ */
 export async function waitForAll(
   state: RunState,
   targets: readonly WaitTarget[],
@@ -18,6 +21,7 @@ export async function waitForAll(
   clock: Clock,
   signal: AbortSignal,
   io: Io,
+  paths?: Map<string, readonly string[]>,
 ): Promise<void> {
   const byTarget = new Map<string, WaitTarget[]>()
   for (const t of targets) byTarget.set(t.distributionId, [...(byTarget.get(t.distributionId) ?? []), t])
@@ -30,6 +34,7 @@ export async function waitForAll(
       for (const t of list) {
         // Look each one up first: a wrong id or a missing permission fails now, not at the timeout.
         const info = await tracker.lookup(t.id)
+        paths?.set(`${distributionId}/${t.id}`, info.paths ?? [])
         const record: InvalidationRecord = {
           distributionId,
           id: t.id,

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { createHash } from 'node:crypto'
-import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE } from './constants.js'
+import { DEFAULT_TIMEOUT_MS, DEFAULT_VERIFY_SAMPLE, MAX_BATCH_SIZE, MAX_VERIFY_SAMPLE } from './constants.js'
 import { parseDuration } from './duration.js'
 import { InputError, quote } from './errors.js'
 import { itemKey, normalizeItem, PathError, type Item } from './paths/encode.js'
@@ -14,6 +14,8 @@ import { normalizeOriginPath } from './paths/origin-path.js'
 import { normalizePrefix } from './paths/url.js'
 import { parseRangeInput } from './sources/event.js'
 import { isTenant, parseTarget, parseWaitFor, type WaitTarget } from './targets.js'
+import type { VerifySettings } from './verify/run.js'
+import { parseVerifyUrl } from './verify/settings.js'
 
 /** Reads one input's raw text ('' when not given). */
 export type InputReader = (name: string) => string
@@ -71,6 +73,11 @@ export interface Inputs {
   syncLog?: string
   /** `origin-path`: '' (strip nothing), 'auto', or a key prefix normalised to `dir/`. */
   originPath: string
+  /**
+   * `verify` (with `verify-url`, `verify-sample`, `on-stale`): once every invalidation is Completed,
+   * check a sample of the invalidated URLs at the edge. Absent when off. Implies `wait`.
+   */
+  verify?: VerifySettings
   /** The triggering event, for `diff: auto`. */
   event: { name: string; path?: string; repository?: string; apiUrl?: string }
 }
@@ -92,7 +99,9 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   }
   const distributionIds = waitForText === '' ? readDistributionIds(distributionText) : []
   const batchSize = readInteger(read, 'batch-size', 1, MAX_BATCH_SIZE, MAX_BATCH_SIZE)
-  const wait = readBoolean(read, 'wait', false)
+  const verify = readVerify(read)
+  // Verification runs once every invalidation is Completed, so it waits for them.
+  const wait = readBoolean(read, 'wait', false) || verify !== undefined
   const dryRun = readBoolean(read, 'dry-run', false)
   const timeoutMs = readTimeout(read('timeout'))
   const callerReference = readCallerReference(read('caller-reference'), env)
@@ -155,6 +164,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     githubToken: read('github-token').trim(),
     collapse,
     originPath,
+    ...(verify === undefined ? {} : { verify }),
     event: {
       name: env.GITHUB_EVENT_NAME ?? '',
       ...(env.GITHUB_EVENT_PATH ? { path: env.GITHUB_EVENT_PATH } : {}),
@@ -185,6 +195,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     }
     const waitFor = parseWaitFor(waitForText)
     if (typeof waitFor === 'string') throw new InputError('wait-for', waitFor)
+    checkOneVerifyUrl(verify, new Set(waitFor.map((t) => t.distributionId)).size)
     return { ...base(), waitFor }
   }
   if (!pathsGiven && files.length === 0 && diff === '' && syncLog === undefined) {
@@ -194,10 +205,46 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     )
   }
 
+  checkOneVerifyUrl(verify, distributionIds.length)
   const inputs: Inputs = base()
   if (maxPaths !== undefined) inputs.maxPaths = maxPaths
   if (syncLog !== undefined) inputs.syncLog = syncLog
   return inputs
+}
+
+/** `verify`, `verify-url`, `verify-sample`, `on-stale`; undefined when `verify` is off. */
+function readVerify(read: InputReader): VerifySettings | undefined {
+  const on = readBoolean(read, 'verify', false)
+  const urlText = read('verify-url').trim()
+  // The runner passes every default, so only verify-url (default empty) can tell it was set for nothing.
+  if (!on) {
+    if (urlText !== '')
+      throw new InputError(
+        'verify-url',
+        `is set (${quote(urlText)}) but verify is false: set verify: true, or drop verify-url`,
+      )
+    return undefined
+  }
+  const settings: VerifySettings = {
+    sample: readInteger(read, 'verify-sample', 1, MAX_VERIFY_SAMPLE, DEFAULT_VERIFY_SAMPLE),
+    onStale: readChoice(read, 'on-stale', ['fail', 'warn'] as const, 'fail'),
+  }
+  if (urlText !== '') {
+    const parsed = parseVerifyUrl(urlText)
+    if ('error' in parsed) throw new InputError('verify-url', `${quote(urlText)} ${parsed.error}`)
+    settings.url = parsed.url
+  }
+  return settings
+}
+
+/** One `verify-url` names one site: with several distributions each is checked at its own domain. */
+function checkOneVerifyUrl(verify: VerifySettings | undefined, distributions: number): void {
+  if (verify?.url !== undefined && distributions > 1) {
+    throw new InputError(
+      'verify-url',
+      `names one site, but ${distributions} distributions are given: drop verify-url to check each at its own domain name`,
+    )
+  }
 }
 
 function wrapPathError<T>(input: string, fn: () => T): T {

@@ -17,6 +17,9 @@ import { buildOutputs, buildSummary, resultLine, runStatus, submittedPaths, type
 import { resolveAliases, syncItemsByOrigin } from './resolve.js'
 import { collectSources } from './sources/collect.js'
 import { VERSION } from './version.js'
+import { verifyOutputs, verifySummary } from './verify/report.js'
+import { verifyIfAsked } from './verify/run.js'
+import { gateTargets, runTargets, type VerifyTarget } from './verify/targets.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
 export interface Deps {
@@ -59,6 +62,18 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
     debug: (m: string) => io.debug(m),
   }
   let state: RunState | undefined
+  /** Edge verification when `verify` is on (verify/): after every invalidation is Completed, or a dry run's URLs. */
+  const verify = (holder: RunState, targets: VerifyTarget[], tree?: readonly string[]): Promise<void> =>
+    verifyIfAsked(holder, inputs.verify, {
+      targets,
+      indexDocument: inputs.indexDocument,
+      ...(tree === undefined ? {} : { tree }),
+      dryRun: inputs.dryRun,
+      userAgent: USER_AGENT,
+      getApi,
+      signal: controller.signal,
+      io,
+    })
   try {
     if (inputs.waitFor !== undefined) {
       const gate: RunState = {
@@ -75,10 +90,13 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
       }
       state = gate
       for (const t of inputs.waitFor) io.info(`waiting for ${t.distributionId}/${t.id}`)
+      const paths = new Map<string, readonly string[]>()
       if (!inputs.dryRun && inputs.waitFor.length > 0) {
-        await waitForAll(gate, inputs.waitFor, await getApi(), clock, controller.signal, io)
+        await waitForAll(gate, inputs.waitFor, await getApi(), clock, controller.signal, io, paths)
       }
       throwIfFailed(gate, inputs)
+      const ids = inputs.waitFor.map((t) => t.distributionId)
+      if (ids.length > 0) await verify(gate, gateTargets(gate.records, paths, ids))
       return gate
     }
 
@@ -118,9 +136,14 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
     state = run
     await logPlan(run, io)
 
-    if (inputs.dryRun || batchCount(plans) === 0) return run
+    const tree = Array.isArray(sources.tree) ? (sources.tree as readonly string[]) : undefined
+    if (inputs.dryRun || batchCount(plans) === 0) {
+      if (inputs.dryRun && batchCount(plans) > 0) await verify(run, runTargets(run.plans, run.records), tree)
+      return run
+    }
     await submitAll(run, inputs, await getApi(), clock, started, controller, planOptions, requestedFor, io)
     throwIfFailed(run, inputs)
+    await verify(run, runTargets(run.plans, run.records), tree)
     return run
   } catch (e) {
     if (controller.signal.aborted && state === undefined) {
@@ -134,9 +157,10 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
     if (state !== undefined) {
       state.timings.totalMs = clock.now() - started
       const { outputs, warnings } = buildOutputs(state)
+      Object.assign(outputs, verifyOutputs(state.verification))
       for (const w of warnings) io.warning(w)
       for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
-      await io.summary(buildSummary(state))
+      await io.summary(buildSummary(state) + verifySummary(state.verification))
       if (runStatus(state) !== 'Failed' && state.errors.length === 0 && !state.timedOut)
         io.notice(resultLine(state))
     }

@@ -14,6 +14,7 @@ import { formatDuration } from './duration.js'
 import { batchCount, type DistributionPlan } from './plan.js'
 import { estimatedCostUsd } from './paths/collapse.js'
 import type { Item } from './paths/encode.js'
+import type { VerifyResult } from './verify/run.js'
 
 /** `status` output values. `Failed`: the step failed before every batch was submitted. */
 export type RunStatus = 'Completed' | 'InProgress' | 'Planned' | 'Skipped' | 'Failed'
@@ -36,6 +37,8 @@ export interface RunState {
   skipReasons: string[]
   /** Milliseconds from step start to plan ready, submissions done, and the end. */
   timings: { planMs: number; submitMs?: number; totalMs?: number }
+  /** Edge verification (`verify`), once it ran: its outputs and summary section come from verify/report.ts. */
+  verification?: VerifyResult
 }
 
 /** The status the run ended in. */

@@ -36,6 +36,12 @@ export interface CloudFrontApi {
   getOriginsView(distributionId: string, signal: AbortSignal): Promise<OriginsView>
   /** Every distribution of the account with its aliases, all pages (to resolve a domain name). */
   listDistributionAliases(signal: AbortSignal): Promise<DistributionAliases[]>
+  /**
+   * The domain name viewers reach a target at (for `verify`): a distribution's own (GetDistribution,
+   * `d111111abcdef8.cloudfront.net`), or a tenant's first active domain (GetDistributionTenant);
+   * undefined when a tenant has none.
+   */
+  getViewerDomain(target: string, signal: AbortSignal): Promise<string | undefined>
 }
 
 export interface ConnectOptions {
@@ -193,6 +199,16 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
       throw new Error(
         `ListDistributions: more than ${MAX_DISTRIBUTION_PAGES * 100} distributions; name the distribution by its id`,
       )
+    },
+    async getViewerDomain(target, signal) {
+      if (isTenant(target)) {
+        const out = await client.send(new sdk.GetDistributionTenantCommand({ Identifier: target }), {
+          abortSignal: signal,
+        })
+        return out.DistributionTenant?.Domains?.find((d) => d.Status === 'active')?.Domain
+      }
+      const out = await client.send(new sdk.GetDistributionCommand({ Id: target }), { abortSignal: signal })
+      return out.Distribution?.DomainName
     },
   }
 }
