@@ -9,6 +9,7 @@ const benches = [
   ['spine: 10,000-path schedule, cold start, bundle size', 'bench/spine.ts'],
   ['path sources: files over a 100,000-file tree vs a bare walk', 'bench/walk.ts'],
   ['collapse: billed paths and evictions on a 20,000-file site', 'bench/collapse.ts'],
+  ['verify: time edge verification adds for 20 and 200 URLs at 50 ms a request', 'bench/verify.ts'],
 ] as const
 
 const root = fileURLToPath(new URL('..', import.meta.url))

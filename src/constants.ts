@@ -100,3 +100,23 @@ export const OUTPUTS_BUDGET_BYTES = 768 * 1024
  * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#step-isolation-and-limits
  */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024
+
+/**
+ * Edge verification (`verify`). CloudFront marks an answer from its cache with `X-Cache: Hit from
+ * cloudfront` (or `RefreshHit`) and gives its time in cache in `Age` (seconds):
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html
+ * (x-edge-result-type) and RFC 9111 section 5.1 (Age). A hit older than the invalidation survived it.
+ */
+/** `verify-sample` default and most: URLs checked per distribution. */
+export const DEFAULT_VERIFY_SAMPLE = 20
+export const MAX_VERIFY_SAMPLE = 200
+/** Requests in flight at once against one edge: quick, and far from anything a WAF rate rule would see. */
+export const VERIFY_CONCURRENCY = 8
+/** Longest one edge request may take before its URL is reported unverifiable (the step's timeout also applies). */
+export const VERIFY_REQUEST_TIMEOUT_MS = 10_000
+/**
+ * Allowance for the runner's clock against CloudFront's (the invalidation's CreateTime is CloudFront's,
+ * "now" is the runner's) and for whole-second `Age` values: a hit is stale only when its Age exceeds the
+ * seconds since the invalidation was created by more than this.
+ */
+export const VERIFY_CLOCK_SKEW_MS = 5_000

@@ -36,7 +36,8 @@ class GateFailed extends Error {
 }
 
 /**
- * Wait for every target; fills `state.records` and each target's outcome. Resolves when every wait has
+ * Wait for every target; fills `state.records` and each target's outcome, and `paths` (when given) with
+ * each invalidation's paths, keyed `DISTRIBUTION/ID`, for edge verification. Resolves when every wait has
  * ended (completed, failed, or stopped by `signal`): the caller reads the ending from the signal.
  */
 export async function waitForAll(
@@ -47,6 +48,7 @@ export async function waitForAll(
   signal: AbortSignal,
   io: Io,
   progress: ProgressReporter,
+  paths?: Map<string, readonly string[]>,
 ): Promise<void> {
   const byTarget = new Map<string, WaitTarget[]>()
   for (const t of targets) byTarget.set(t.distributionId, [...(byTarget.get(t.distributionId) ?? []), t])
@@ -75,6 +77,7 @@ export async function waitForAll(
           // Look each one up first: a wrong id or a missing permission fails now, not at the timeout.
           await forEachConcurrently(wanted, LOOKUP_CONCURRENCY, async (t) => {
             const info = await tracker.lookup(t.id)
+            paths?.set(`${distributionId}/${t.id}`, info.paths ?? [])
             const record: InvalidationRecord = {
               distributionId,
               id: t.id,

@@ -5,7 +5,13 @@
  */
 import { resolve } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE, MAX_TIMEOUT_MS } from './constants.js'
+import {
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_VERIFY_SAMPLE,
+  MAX_BATCH_SIZE,
+  MAX_TIMEOUT_MS,
+  MAX_VERIFY_SAMPLE,
+} from './constants.js'
 import { parseDuration } from './duration.js'
 import { InputError, quote } from './errors.js'
 import { formatCount } from './format.js'
@@ -15,6 +21,8 @@ import { normalizeOriginPath } from './paths/origin-path.js'
 import { normalizePrefix } from './paths/url.js'
 import { parseRangeInput } from './sources/event.js'
 import { isTenant, parseTarget, parseWaitFor, type WaitTarget } from './targets.js'
+import type { VerifySettings } from './verify/run.js'
+import { parseVerifyUrl } from './verify/settings.js'
 import { voice } from './voice.js'
 
 /** Reads one input's raw text ('' when not given). */
@@ -78,6 +86,11 @@ export interface Inputs {
   syncLog?: string
   /** `origin-path`: '' (strip nothing), 'auto', or a key prefix normalised to `dir/`. */
   originPath: string
+  /**
+   * `verify` (with `verify-url`, `verify-sample`, `on-stale`): once every invalidation is Completed,
+   * check a sample of the invalidated URLs at the edge. Absent when off. Implies `wait`.
+   */
+  verify?: VerifySettings
   /** The triggering event, for `diff: auto`. */
   event: { name: string; path?: string; repository?: string; apiUrl?: string }
 }
@@ -99,7 +112,9 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   }
   const distributionIds = waitForText === '' ? readDistributionIds(distributionText) : []
   const batchSize = readInteger(read, 'batch-size', 1, MAX_BATCH_SIZE, MAX_BATCH_SIZE)
-  const wait = readBoolean(read, 'wait', false)
+  const verify = readVerify(read)
+  // Verification runs once every invalidation is Completed, so it waits for them.
+  const wait = readBoolean(read, 'wait', false) || verify !== undefined
   const dryRun = readBoolean(read, 'dry-run', false)
   const timeoutMs = readTimeout(read('timeout'))
   const onTimeout = readChoice(read, 'on-timeout', ['fail', 'warn'] as const, 'fail')
@@ -162,6 +177,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     githubToken: read('github-token').trim(),
     collapse,
     originPath,
+    ...(verify === undefined ? {} : { verify }),
     event: {
       name: env.GITHUB_EVENT_NAME ?? '',
       ...(env.GITHUB_EVENT_PATH ? { path: env.GITHUB_EVENT_PATH } : {}),
@@ -192,6 +208,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     }
     const waitFor = parseWaitFor(waitForText)
     if (typeof waitFor === 'string') throw new InputError('wait-for', waitFor)
+    checkOneVerifyUrl(verify, new Set(waitFor.map((t) => t.distributionId)).size)
     return { ...base(), waitFor }
   }
   if (!pathsGiven && files.length === 0 && diff === '' && syncLog === undefined) {
@@ -201,10 +218,46 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     )
   }
 
+  checkOneVerifyUrl(verify, distributionIds.length)
   const inputs: Inputs = base()
   if (maxPaths !== undefined) inputs.maxPaths = maxPaths
   if (syncLog !== undefined) inputs.syncLog = syncLog
   return inputs
+}
+
+/** `verify`, `verify-url`, `verify-sample`, `on-stale`; undefined when `verify` is off. */
+function readVerify(read: InputReader): VerifySettings | undefined {
+  const on = readBoolean(read, 'verify', false)
+  const urlText = read('verify-url').trim()
+  // The runner passes every default, so only verify-url (default empty) can tell it was set for nothing.
+  if (!on) {
+    if (urlText !== '')
+      throw new InputError(
+        'verify-url',
+        `is set (${quote(urlText)}) but ${voice().option('verify')} is off: use ${voice().setting('verify', true)}, or drop ${voice().option('verify-url')}`,
+      )
+    return undefined
+  }
+  const settings: VerifySettings = {
+    sample: readInteger(read, 'verify-sample', 1, MAX_VERIFY_SAMPLE, DEFAULT_VERIFY_SAMPLE),
+    onStale: readChoice(read, 'on-stale', ['fail', 'warn'] as const, 'fail'),
+  }
+  if (urlText !== '') {
+    const parsed = parseVerifyUrl(urlText)
+    if ('error' in parsed) throw new InputError('verify-url', `${quote(urlText)} ${parsed.error}`)
+    settings.url = parsed.url
+  }
+  return settings
+}
+
+/** One `verify-url` names one site: with several distributions each is checked at its own domain. */
+function checkOneVerifyUrl(verify: VerifySettings | undefined, distributions: number): void {
+  if (verify?.url !== undefined && distributions > 1) {
+    throw new InputError(
+      'verify-url',
+      `names one site, but ${distributions} distributions are given: drop ${voice().option('verify-url')} to check each at its own domain name`,
+    )
+  }
 }
 
 function wrapPathError<T>(input: string, fn: () => T): T {

@@ -20,7 +20,7 @@ import type { Io } from './io.js'
 import { describeCollapse } from './paths/collapse.js'
 import { dedupeItems, type Item } from './paths/encode.js'
 import { batchCount, planDistribution, type PlanOptions } from './plan.js'
-import { ProgressReporter } from './progress.js'
+import { ProgressReporter, progressInterval } from './progress.js'
 import {
   buildOutputs,
   buildSummary,
@@ -36,6 +36,9 @@ import { collectSources, type Deadline } from './sources/collect.js'
 import { submitAll } from './submit.js'
 import { ALL_IN_PROGRESS } from './targets.js'
 import { VERSION } from './version.js'
+import { verifyOutputs, verifySummary } from './verify/report.js'
+import { verifyIfAsked } from './verify/run.js'
+import { gateTargets, runTargets, type VerifyTarget } from './verify/targets.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
 export interface Deps {
@@ -114,7 +117,8 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
     if (thrown !== undefined && state.failure === errorMessage(thrown) && !state.ending) throw thrown
     const errorsShown = io.error !== undefined
     const line = endingLine(state, timeoutMs, errorsShown)
-    const targetErrorsOnly = state.failure === undefined && state.ending === undefined
+    const targetErrorsOnly =
+      state.failure === undefined && state.ending === undefined && state.verifyFailure === undefined
     if (errorsShown && targetErrorsOnly) throw new ReportedFailure(line)
     throw state.ending === 'timeout' ? new DeadlineError(line) : new Error(line)
   }
@@ -127,12 +131,13 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
 /** Outputs and the job summary, written for every ending. */
 async function report(state: RunState, io: Io): Promise<void> {
   const { outputs, warnings } = buildOutputs(state, io.outputLimits ?? true)
+  Object.assign(outputs, verifyOutputs(state.verification))
   for (const w of warnings) {
     tallyWarning(state, w)
     io.warning(w)
   }
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
-  await io.summary(buildSummary(state))
+  await io.summary(buildSummary(state, undefined, verifySummary(state.verification)))
 }
 
 /** Sources, plan, then submit and wait (or the gate). Fills `state` as it goes. */
@@ -166,6 +171,32 @@ async function steps(
     deadline: started + inputs.timeoutMs,
     ...(deps.progressIntervalMs === undefined ? {} : { intervalMs: deps.progressIntervalMs }),
   })
+  /**
+   * Edge verification (`verify`, verify/): once every invalidation of the step is Completed, or the URLs
+   * a dry run would check. What it finds, or why it failed, goes into `state`; the ending reads it.
+   */
+  const verify = async (targets: VerifyTarget[], tree?: readonly string[]): Promise<void> => {
+    if (inputs.verify === undefined) return
+    if (!inputs.dryRun && (controller.signal.aborted || runStatus(state) !== 'Completed')) {
+      io.info('Edge verification skipped: not every invalidation is Completed.')
+      return
+    }
+    try {
+      await verifyIfAsked(state, inputs.verify, {
+        targets,
+        indexDocument: inputs.indexDocument,
+        ...(tree === undefined ? {} : { tree }),
+        dryRun: inputs.dryRun,
+        userAgent: USER_AGENT,
+        getApi,
+        signal: controller.signal,
+        io,
+        progressMs: deps.progressIntervalMs ?? progressInterval(inputs.timeoutMs),
+      })
+    } catch (e) {
+      state.verifyFailure = errorMessage(e)
+    }
+  }
 
   if (inputs.waitFor !== undefined) {
     Object.assign(state, {
@@ -182,14 +213,19 @@ async function steps(
           : `waiting for ${t.distributionId}/${t.id}`,
       )
     }
-    if (inputs.dryRun || inputs.waitFor.length === 0) return
-    const gateApi = await getApi()
-    progress.start()
-    try {
-      await waitForAll(state, inputs.waitFor, gateApi, clock, controller.signal, io, progress)
-    } finally {
-      progress.stop()
+    const ids = inputs.waitFor.map((t) => t.distributionId)
+    const paths = new Map<string, readonly string[]>()
+    if (inputs.waitFor.length === 0) return
+    if (!inputs.dryRun) {
+      const gateApi = await getApi()
+      progress.start()
+      try {
+        await waitForAll(state, inputs.waitFor, gateApi, clock, controller.signal, io, progress, paths)
+      } finally {
+        progress.stop()
+      }
     }
+    await verify(gateTargets(state.records, paths, ids))
     return
   }
 
@@ -221,7 +257,10 @@ async function steps(
   state.timings.planMs = clock.now() - started
   await logPlan(state, io)
 
-  if (inputs.dryRun || batchCount(state.plans) === 0) return
+  // The site's URLs when the sources know them: wildcards are verified through the objects under them.
+  const tree = Array.isArray(sources.tree) ? (sources.tree as readonly string[]) : undefined
+  if (batchCount(state.plans) === 0) return
+  if (inputs.dryRun) return verify(runTargets(state.plans, state.records), tree)
   const submitApi = await getApi()
   progress.start()
   try {
@@ -240,6 +279,7 @@ async function steps(
   } finally {
     progress.stop()
   }
+  await verify(runTargets(state.plans, state.records), tree)
 }
 
 /** Paths per write when the plan's paths are logged (see logPlan). */

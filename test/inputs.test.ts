@@ -225,3 +225,69 @@ describe('readInputs errors name the input and what is allowed', () => {
     )
   })
 })
+
+describe('verify inputs', () => {
+  it('are off by default, and verify implies wait with the documented defaults', () => {
+    expect(readInputs(reader(base), env, '/tmp').verify).toBeUndefined()
+    const i = readInputs(reader({ ...base, verify: 'true', wait: 'false' }), env, '/tmp')
+    expect(i.wait).toBe(true)
+    expect(i.verify).toEqual({ sample: 20, onStale: 'fail' })
+    const j = readInputs(
+      reader({
+        ...base,
+        verify: 'true',
+        'verify-url': 'https://www.example.com/',
+        'verify-sample': '200',
+        'on-stale': 'warn',
+      }),
+      env,
+      '/tmp',
+    )
+    expect(j.verify).toEqual({ url: 'https://www.example.com', sample: 200, onStale: 'warn' })
+  })
+
+  it.each([
+    [{ verify: 'yes' }, /^Input 'verify': "yes" is not a boolean/],
+    [
+      { verify: 'true', 'verify-sample': '0' },
+      /^Input 'verify-sample': "0" is not a whole number from 1 to 200/,
+    ],
+    [{ verify: 'true', 'verify-sample': '201' }, /^Input 'verify-sample': "201"/],
+    [{ verify: 'true', 'on-stale': 'ignore' }, /^Input 'on-stale': "ignore" is not one of: fail, warn/],
+    [{ verify: 'true', 'verify-url': 'example.com' }, /^Input 'verify-url': "example.com" is not a URL/],
+    [{ verify: 'true', 'verify-url': 'https://u:p@example.com' }, /^Input 'verify-url': .*credentials/],
+    [
+      { verify: 'true', 'verify-url': 'https://example.com/docs/' },
+      /^Input 'verify-url': .*scheme and host only/,
+    ],
+    [
+      { 'verify-url': 'https://example.com' },
+      /^Input 'verify-url': is set .* but 'verify' is off: use verify: true, or drop 'verify-url'$/,
+    ],
+    [
+      {
+        verify: 'true',
+        'verify-url': 'https://example.com',
+        'distribution-id': 'E2EXAMPLE0000,E3EXAMPLE1111',
+      },
+      /^Input 'verify-url': names one site, but 2 distributions are given/,
+    ],
+  ])('%j: one line naming the input', (values, message) => {
+    const e = inputError({ ...base, ...values })
+    expect(e.message).toMatch(message)
+    expect(e.message).not.toContain('\n')
+  })
+
+  it('checks one verify-url against the distributions of a wait-for gate', () => {
+    const waitFor = 'E2EXAMPLE0000/I1AAAAAAAAAAAA\nE3EXAMPLE1111/I2AAAAAAAAAAAA'
+    const e = inputError({ 'wait-for': waitFor, verify: 'true', 'verify-url': 'https://example.com' })
+    expect(e.message).toMatch(/names one site, but 2 distributions/)
+    const one = 'E2EXAMPLE0000/I1AAAAAAAAAAAA\nE2EXAMPLE0000/I2AAAAAAAAAAAA'
+    const i = readInputs(
+      reader({ 'wait-for': one, verify: 'true', 'verify-url': 'https://example.com' }),
+      env,
+      '/tmp',
+    )
+    expect(i.verify?.url).toBe('https://example.com')
+  })
+})

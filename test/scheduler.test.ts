@@ -87,6 +87,9 @@ class MemoryCloudFront implements CloudFrontApi {
   async listDistributions(): Promise<never> {
     throw new Error('not used by the scheduler')
   }
+  async getViewerDomain(): Promise<never> {
+    throw new Error('not used by the scheduler')
+  }
   async listInvalidations(): Promise<{ items: InvalidationInfo[] }> {
     this.fault('list')
     return {

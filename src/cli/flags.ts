@@ -31,6 +31,37 @@ const ON_TIMEOUT: FlagSpec = {
   help: 'fail (default), or warn: a timeout once all is sent exits 0, warning',
 }
 
+/** Edge verification: the action's `verify*` inputs and `on-stale`; `wait` takes them too, as a gate does. */
+const VERIFY_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'verify',
+    input: 'verify',
+    kind: 'boolean',
+    help: 'once Completed, check a sample of the URLs at the edge (implies --wait)',
+  },
+  {
+    name: 'verify-url',
+    input: 'verify-url',
+    kind: 'value',
+    arg: 'URL',
+    help: "base URL to check at (default https:// + the distribution's domain)",
+  },
+  {
+    name: 'verify-sample',
+    input: 'verify-sample',
+    kind: 'value',
+    arg: 'N',
+    help: 'most URLs checked per distribution, 1-200 (default 20)',
+  },
+  {
+    name: 'on-stale',
+    input: 'on-stale',
+    kind: 'value',
+    arg: 'MODE',
+    help: 'fail (default), or warn: a URL still stale at the edge only warns',
+  },
+]
+
 /**
  * The invalidate command's flags that are the action's inputs, in action.yml's order (a test keeps the
  * two lists equal).
@@ -142,6 +173,7 @@ export const INPUT_FLAGS: readonly FlagSpec[] = [
     help: 'print the plan; no AWS call, no credentials needed',
   },
   REGION,
+  ...VERIFY_FLAGS,
 ]
 
 /** Every input of action.yml, which is also a flag of `invalidate` (a test keeps the two lists equal). */
@@ -208,7 +240,7 @@ export const COMMAND_FLAGS = {
   invalidate: [...INPUT_FLAGS, PROFILE, ...COMMON_FLAGS],
   list: [...LIST_FLAGS, ...AWS_FLAGS, ...COMMON_FLAGS],
   show: [...AWS_FLAGS, ...COMMON_FLAGS],
-  wait: [...AWS_FLAGS, ON_TIMEOUT, ...COMMON_FLAGS],
+  wait: [...AWS_FLAGS, ON_TIMEOUT, ...VERIFY_FLAGS, ...COMMON_FLAGS],
   distributions: [...AWS_FLAGS, ...COMMON_FLAGS],
 } as const satisfies Record<string, readonly FlagSpec[]>
 

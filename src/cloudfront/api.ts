@@ -59,6 +59,12 @@ export interface CloudFrontApi {
   getOriginsView(distributionId: string, signal: AbortSignal): Promise<OriginsView>
   /** One page of the account's distributions (100 a page); see {@link listAllDistributions}. */
   listDistributions(marker: string | undefined, signal: AbortSignal): Promise<Page<DistributionInfo>>
+  /**
+   * The domain name viewers reach a target at (for `verify`): a distribution's own (GetDistribution,
+   * `d111111abcdef8.cloudfront.net`), or a tenant's first active domain (GetDistributionTenant);
+   * undefined when a tenant has none.
+   */
+  getViewerDomain(target: string, signal: AbortSignal): Promise<string | undefined>
 }
 
 export interface ConnectOptions {
@@ -316,6 +322,16 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
             },
       )
     },
+    async getViewerDomain(target, signal) {
+      if (isTenant(target)) {
+        const out = await client.send(new sdk.GetDistributionTenantCommand({ Identifier: target }), {
+          abortSignal: signal,
+        })
+        return out.DistributionTenant?.Domains?.find((d) => d.Status === 'active')?.Domain
+      }
+      const out = await client.send(new sdk.GetDistributionCommand({ Id: target }), { abortSignal: signal })
+      return out.Distribution?.DomainName
+    },
   }
   // Every call goes through `reach`, which learns whether CloudFront has ever answered.
   return {
@@ -324,5 +340,6 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
     listInvalidations: (...a) => reach.call(() => api.listInvalidations(...a)),
     getOriginsView: (...a) => reach.call(() => api.getOriginsView(...a)),
     listDistributions: (...a) => reach.call(() => api.listDistributions(...a)),
+    getViewerDomain: (...a) => reach.call(() => api.getViewerDomain(...a)),
   }
 }

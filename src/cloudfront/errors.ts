@@ -144,6 +144,8 @@ export const PERMISSION: Record<string, string> = {
   ListInvalidations: 'cloudfront:ListInvalidations',
   GetDistributionConfig: 'cloudfront:GetDistributionConfig',
   ListDistributions: 'cloudfront:ListDistributions',
+  GetDistribution: 'cloudfront:GetDistribution',
+  GetDistributionTenant: 'cloudfront:GetDistributionTenant',
 }
 
 /** What the failed request carried, when that changes the explanation. */

@@ -9,7 +9,9 @@ export {
   GetInvalidationForDistributionTenantCommand,
   ListInvalidationsForDistributionTenantCommand,
   ListDistributionsCommand,
+  GetDistributionCommand,
   GetDistributionConfigCommand,
+  GetDistributionTenantCommand,
   GetInvalidationCommand,
   ListInvalidationsCommand,
 } from '@aws-sdk/client-cloudfront'

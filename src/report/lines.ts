@@ -107,6 +107,8 @@ export function endingLine(
     return `Cancelled: ${created}${never}${stillPending}; the ids are in ${voice().results}.`
   }
   if (s.failure !== undefined) return s.failure
+  // Every invalidation Completed; verification at the edge is what failed.
+  if (s.verifyFailure !== undefined && status === 'Completed') return s.verifyFailure
   const failed = views.filter((v) => v.error !== undefined)
   if (failed.length > 0) {
     const ids = failed

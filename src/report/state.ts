@@ -9,6 +9,7 @@
  */
 import type { InvalidationRecord } from '../cloudfront/tracker.js'
 import type { DistributionPlan } from '../plan.js'
+import type { VerifyResult } from '../verify/run.js'
 
 /**
  * The `status` output, and the status of each target in the summary.
@@ -75,6 +76,14 @@ export interface RunState {
   warnings: WarningTally[]
   /** Milliseconds from step start to plan ready, submissions done, and the end. */
   timings: { planMs: number; submitMs?: number; totalMs?: number }
+  /** Edge verification (`verify`), once it ran: its outputs and summary section come from verify/report.ts. */
+  verification?: VerifyResult
+  /**
+   * Why edge verification fails the step, as one line: stale URLs with `on-stale: fail`, a failed domain
+   * lookup, or the deadline or a cancel while verifying. `status` still says what the invalidations did
+   * (they are Completed: verification runs only then); `verified` and `stale-paths` say what it found.
+   */
+  verifyFailure?: string
 }
 
 /** A state before anything is known: a run that fails now reports `Failed` with nothing created. */

@@ -3,6 +3,7 @@
  * each, so the summary's rows, its heading, the progress lines and the output always agree.
  */
 import type { InvalidationRecord } from '../cloudfront/tracker.js'
+import { plural } from '../format.js'
 import type { RunState, RunStatus } from './state.js'
 
 /** What one target amounts to now: its status and the counts behind it. */
@@ -100,12 +101,33 @@ export function runStatus(s: RunState, views: readonly TargetView[] = targetView
 
 /** Whether the step must end with a failure (exit code 1). */
 export function stepFails(s: RunState, status: RunStatus = runStatus(s)): boolean {
-  if (status === 'Failed' || status === 'Cancelled') return true
+  if (status === 'Failed' || status === 'Cancelled' || s.verifyFailure !== undefined) return true
   return status === 'TimedOut' && s.onTimeout === 'fail'
 }
 
 /** The mark shown beside the status in the summary heading: the outcome at a glance. */
 export function statusMark(s: RunState, status: RunStatus = runStatus(s)): string {
   if (stepFails(s, status)) return '❌'
+  if (staleCount(s) > 0) return '⚠️' // `on-stale: warn`: Completed, but not everywhere fresh
   return status === 'InProgress' || status === 'TimedOut' ? '⏳' : '✅'
+}
+
+/** URLs edge verification found stale (0 when it did not run). */
+export function staleCount(s: RunState): number {
+  return (s.verification?.targets ?? []).reduce(
+    (n, t) => n + t.checks.filter((c) => c.outcome === 'stale').length,
+    0,
+  )
+}
+
+/**
+ * What the summary heading adds after the status about edge verification, so that a Completed run whose
+ * URLs are stale (or could not be verified) never reads as a clean success.
+ */
+export function verifyHeading(s: RunState): string {
+  const stale = staleCount(s)
+  if (stale > 0) return `, but ${plural(stale, 'URL')} stale at the edge`
+  if (s.verifyFailure !== undefined) return ', but edge verification failed'
+  if (s.verification !== undefined && !s.verification.dryRun) return ', verified at the edge'
+  return ''
 }

@@ -12,7 +12,7 @@ import { resultLine } from './lines.js'
 import { submittedPaths } from './paths.js'
 import { BoundedLines, code, escapeHtml, escapeText } from './markdown.js'
 import type { RunState } from './state.js'
-import { runStatus, statusMark, targetViews, type TargetView } from './status.js'
+import { runStatus, statusMark, targetViews, verifyHeading, type TargetView } from './status.js'
 
 /** Rows of the per-target table at most (fan-out over thousands of tenants is summarised by counts). */
 const MAX_TARGET_ROWS = 200
@@ -36,13 +36,16 @@ function statusCell(v: TargetView): string {
   return parts.join(': ')
 }
 
-/** The job summary, at most `budget` bytes. */
-export function buildSummary(s: RunState, budget = SUMMARY_BUDGET_BYTES): string {
+/**
+ * The job summary, at most `budget` bytes. `sections` (Markdown built elsewhere, such as edge
+ * verification's, verify/report.ts) go before the path list, which takes what is left.
+ */
+export function buildSummary(s: RunState, budget = SUMMARY_BUDGET_BYTES, sections = ''): string {
   const views = targetViews(s)
   const status = runStatus(s, views)
   const out = new BoundedLines(budget)
   out.add(
-    `## ${statusMark(s, status)} CloudFront invalidation: ${status}`,
+    `## ${statusMark(s, status)} CloudFront invalidation: ${status}${verifyHeading(s)}`,
     '',
     escapeText(resultLine(s, views), 4000),
     '',
@@ -56,6 +59,7 @@ export function buildSummary(s: RunState, budget = SUMMARY_BUDGET_BYTES): string
   } else if (s.timings.totalMs !== undefined) {
     out.add(`**Waited:** ${formatDuration(s.timings.totalMs)}`, '')
   }
+  if (sections !== '') out.add(...sections.replace(/\n$/, '').split('\n'))
   pathList(submittedPaths(s), s.dryRun ? 'planned' : 'submitted', out)
   return out.text()
 }
@@ -109,6 +113,7 @@ function gateTable(s: RunState, views: readonly TargetView[], out: BoundedLines)
 function problems(s: RunState, views: readonly TargetView[], out: BoundedLines): void {
   const errors: string[] = []
   if (s.failure !== undefined) errors.push(s.failure)
+  if (s.verifyFailure !== undefined) errors.push(s.verifyFailure)
   for (const v of views) if (v.error !== undefined) errors.push(v.error)
   if (errors.length > 0) {
     out.add('**Errors:**', '')

@@ -86,7 +86,8 @@ export interface TenantSpec {
   /** The multi-tenant distribution it belongs to; defaults to the first distribution added. */
   distributionId?: string
   name?: string
-  domains?: readonly string[]
+  /** Its domains, `active` unless given as `{ domain, status: 'inactive' }` (GetDistributionTenant shows both). */
+  domains?: readonly (string | TenantDomain)[]
   /** Accepts `#tag` invalidations; defaults to the parent distribution's setting. */
   cacheTags?: boolean
   /**
@@ -96,6 +97,12 @@ export interface TenantSpec {
   sharesDistributionQuota?: boolean
   fileQuota?: number
   wildcardQuota?: number
+}
+
+/** A tenant's domain and whether it is active (DomainResult in the API). */
+export interface TenantDomain {
+  domain: string
+  status: 'active' | 'inactive'
 }
 
 /** How long one new invalidation stays InProgress, given what it is for. */
@@ -260,7 +267,7 @@ interface ResolvedTenant {
   arn: string
   distributionId: string
   name: string
-  domains: readonly string[]
+  domains: readonly TenantDomain[]
   etag: string
   created: Date
 }
@@ -478,7 +485,7 @@ export class FakeCloudFront {
         arn: `arn:aws:cloudfront::${this.accountId}:distribution-tenant/${s.id}`,
         distributionId,
         name: s.name ?? s.id.replace(/^dt_/, 'tenant-'),
-        domains: s.domains ?? [],
+        domains: (s.domains ?? []).map((d) => (typeof d === 'string' ? { domain: d, status: 'active' } : d)),
         etag: randomId('E', 13),
         created: new Date(this.now()),
       },
@@ -836,7 +843,7 @@ export class FakeCloudFront {
           // DomainResultList has no member name in the model, so restXml's default `member` applies.
           el(
             'Domains',
-            t.domains.map((domain) => el('member', el('Domain', domain), el('Status', 'active'))),
+            t.domains.map((d) => el('member', el('Domain', d.domain), el('Status', d.status))),
           ),
           el('CreatedTime', t.created),
           el('LastModifiedTime', t.created),

@@ -18,7 +18,7 @@ const NUMBER_OUTPUTS = new Set(['path-count', 'requested-path-count', 'batch-cou
  * is DISTRIBUTION/ID lines, or `[]` when there are none, and stays a string either way, as --wait-for and
  * `wait -` take it.
  */
-const JSON_OUTPUTS = new Set(['invalidation-ids', 'invalidations', 'paths'])
+const JSON_OUTPUTS = new Set(['invalidation-ids', 'invalidations', 'paths', 'verified', 'stale-paths'])
 
 /** Run the engine with `read` as its inputs; print the result; return the exit code. */
 export async function runPipeline(s: Session, read: InputReader, gate: boolean): Promise<number> {

@@ -42,6 +42,10 @@ export async function wait(s: Session): Promise<number> {
     'wait-for': lines.length === 0 ? '[]' : lines.join('\n'),
     timeout: s.flag('timeout') ?? '',
     'on-timeout': s.flag('on-timeout') ?? '',
+    verify: s.flag('verify') ?? '',
+    'verify-url': s.flag('verify-url') ?? '',
+    'verify-sample': s.flag('verify-sample') ?? '',
+    'on-stale': s.flag('on-stale') ?? '',
     'aws-region': s.flag('region') ?? '',
   }
   return runPipeline(s, (name) => inputs[name] ?? '', true)
