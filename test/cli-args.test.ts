@@ -143,7 +143,7 @@ describe('--help', () => {
     expect(text).toMatch(/^Usage: cloudfront-invalidate /)
     expect(text).toMatch(/\nExamples:\n {2}cloudfront-invalidate /)
     for (const f of COMMAND_FLAGS[command]) expect(text).toContain(f.display ?? `--${f.name}`)
-    expect(text).toMatch(/\nExit codes: 0 .*, 1 .*, 2 .*\.\n$/)
+    expect(text).toMatch(/\nExit codes: 0 .*, 1 .*, 2 [^\n]*\n?.*130 interrupted \(Ctrl-C\)\.\n$/)
     // Terminal words only: no workflow syntax.
     expect(text).not.toMatch(/\b[a-z-]+: (true|false)\b|configure-aws-credentials|fetch-depth/)
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100)

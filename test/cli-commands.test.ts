@@ -527,6 +527,51 @@ describe('invalidate against the fake', () => {
   })
 })
 
+describe('Ctrl-C and --timeout: a command stops, says what it did, and leaves the screen clean', () => {
+  it('Ctrl-C while waiting: the invalidation made is printed, exit 130, no progress line left', async () => {
+    fake.completionDelayMs = HOUR
+    try {
+      // Pressed once the progress line is on screen (rewritten in place: carriage return, text).
+      const r = await cli(['--distribution-id', DIST, '--paths', '/ctrl-c', '--wait'], {
+        tty: true,
+        cancel: { when: /\r\S+: 0 of 1 invalidation Completed/ },
+      })
+      expect(r.code, r.both).toBe(130)
+      const id = fake.invalidations(DIST).find((i) => i.paths[0] === '/ctrl-c')?.id ?? 'none'
+      const shown = screen(r.stdout)
+      // The invalidation goes on at CloudFront: its own status is InProgress; the run's is Cancelled.
+      expect(shown).toContainEqual(expect.stringMatching(new RegExp(`^${DIST}\\s+${id}\\s+1\\s+InProgress$`)))
+      expect(shown).toContainEqual(expect.stringMatching(/^status: Cancelled /))
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `Cancelled: 1 invalidation created; not Completed yet: ${DIST}/${id}; the ids are in the table above\\.\\n$`,
+        ),
+      )
+      const lines = screen(r.both)
+      for (const l of lines) expect(l).not.toMatch(/\d+ of 1 invalidation Completed/)
+    } finally {
+      fake.completionDelayMs = 200
+    }
+  })
+
+  it('SIGTERM in `wait --json`: one document with status Cancelled, exit 143', async () => {
+    const slow = fake.seedInvalidation(DIST, ['/term'], { completesInMs: HOUR })
+    // Sent once the gate reports progress (every second with a 10 s timeout): it has read the invalidation.
+    const r = await cli(['wait', `${DIST}/${slow.id}`, '--json', '--timeout', '10s'], {
+      cancel: { when: /^Waiting /m, signal: 'SIGTERM' },
+    })
+    expect(r.code, r.stderr).toBe(143)
+    expect(json(r.stdout)).toMatchObject({ status: 'Cancelled', 'invalidation-ids': [slow.id] })
+  })
+
+  it('--timeout in a read-only command names the flag, not the request it cut short', async () => {
+    fake.inject({ op: 'GetInvalidation', kind: 'hang' })
+    const r = await cli(['show', `${DIST}/${seeded[0]?.id ?? ''}`, '--timeout', '1s'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe('cloudfront-invalidate: timeout 1.0 s reached; raise --timeout\n')
+  })
+})
+
 describe('everything printed is safe for a log (a workflow reads the CLI too)', () => {
   /** A tag as CloudFront takes it (visible ASCII), holding the runner's `##[` command form. */
   const TAG = '#x##[add-mask]y'

@@ -1,5 +1,5 @@
 /** The CLI as a user runs it (bin/ -> dist/index.js under Node 24). */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
@@ -160,6 +160,52 @@ describe('CLI', () => {
           lines.join('\n'),
         ).toBe(true)
         for (const l of lines) expect(l).not.toMatch(/Completed\S*(Invalidated|DISTRIBUTION)/)
+      } finally {
+        await fake.stop()
+      }
+    },
+  )
+
+  // Ctrl-C typed into a real terminal: the line discipline sends SIGINT to the CLI, which once died on
+  // the spot, leaving its progress line on screen and no word of the invalidation it had made.
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'Ctrl-C while waiting: prints what it made, clears the progress line, exits 130 at once',
+    async () => {
+      const fake = await FakeCloudFront.start({
+        distributions: ['E2EXAMPLE0000'],
+        completionDelayMs: 600_000,
+      })
+      try {
+        const argv = [NODE24, BUNDLE, '--distribution-id', 'E2EXAMPLE0000', '--paths', '/a', '--wait']
+        // `script -e` exits with the command's code; its stdin is the terminal's keyboard.
+        const child = spawn('/usr/bin/script', ['-qec', argv.join(' '), '/dev/null'], {
+          env: { PATH: process.env.PATH, CLOUDFRONT_INVALIDATE_MODE: 'cli', ...cloudFrontEnv(fake) },
+        })
+        let out = ''
+        let pressedAt = 0
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString()
+          // Once the progress line is on screen (rewritten in place), press Ctrl-C.
+          if (pressedAt === 0 && out.includes('invalidation Completed\x1b[K')) {
+            pressedAt = performance.now()
+            child.stdin.write('\x03')
+          }
+        })
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+        const took = performance.now() - pressedAt
+        const id = fake.invalidations('E2EXAMPLE0000')[0]?.id ?? 'none'
+        const lines = screen(out)
+        expect(code, lines.join('\n')).toBe(130)
+        expect(took).toBeLessThan(3000)
+        expect(lines).toContainEqual(
+          expect.stringMatching(new RegExp(`^E2EXAMPLE0000\\s+${id}\\s+1\\s+InProgress$`)),
+        )
+        expect(lines).toContainEqual(expect.stringMatching(/^status: Cancelled /))
+        expect(lines).toContainEqual(
+          `cloudfront-invalidate: Cancelled: 1 invalidation created; not Completed yet: E2EXAMPLE0000/${id}; the ids are in the table above.`,
+        )
+        // The progress line was cleared, not left behind (the terminal echoes ^C where it was).
+        for (const l of lines) expect(l).not.toMatch(/of 1 invalidation Completed/)
       } finally {
         await fake.stop()
       }

@@ -28,6 +28,8 @@ export async function runPipeline(s: Session, read: InputReader, gate: boolean):
     // No GITHUB_WORKSPACE: relative files are read from the current directory.
     await execute(read, { ...s.host.env, GITHUB_WORKSPACE: undefined }, io, {
       connect: s.connector(),
+      // Ctrl-C: the run stops waiting, and its outputs (what was created) are printed below as usual.
+      signal: s.cancel.signal,
       ...(s.host.clock === undefined ? {} : { clock: s.host.clock }),
     })
   } catch (e) {
