@@ -64,6 +64,12 @@ describe('flag parsing, by table', () => {
       /^--paths needs a value \(PATH\) before --wait; write --paths=--wait if that is the value$/,
     ],
     [['--paths', '-v'], /^--paths needs a value \(PATH\) before -v/],
+    // A mistyped flag is not a value either: `--paths --dryrun` once invalidated /--dryrun for real.
+    [
+      ['--paths', '--dryrun', '--distribution-id', 'E1'],
+      /^--paths needs a value \(PATH\) before --dryrun \(unknown flag --dryrun; did you mean --dry-run\?\); write --paths=--dryrun if that is the value$/,
+    ],
+    [['list', 'E1', '--marker', '--jsn'], /^--marker needs a value \(M\) before --jsn \(unknown flag --jsn/],
     [['--wait=yes'], /^--wait takes no value: use --wait or --no-wait$/],
     [['--no-json=1'], /^--no-json takes no value$/],
     [['--no-paths'], /^unknown flag --no-paths$/],
