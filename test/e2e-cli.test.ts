@@ -56,6 +56,20 @@ describe('CLI', () => {
     expect(bad.stderr).toContain('unknown flag --distribution; did you mean --distribution-id?')
     const input = await run(['--dry-run', '--distribution-id', 'nope', '--paths', '/x'])
     expect(input.code).toBe(2)
+    // Nothing on stdout: no result table (nor, with --json, a document) for a command that never ran.
+    expect(input.stdout).toBe('')
+    expect(input.stderr.trim().split('\n')).toHaveLength(1)
+    const json = await run([
+      '--distribution-id',
+      'E2EXAMPLE0000',
+      '--paths',
+      '/x',
+      '--batch-size',
+      '0',
+      '--json',
+    ])
+    expect(json.code).toBe(2)
+    expect(json.stdout).toBe('')
     // The CLI names its flags, not the action's inputs.
     expect(input.stderr).toContain(
       'cloudfront-invalidate: --distribution-id: "nope" is not a distribution id',
