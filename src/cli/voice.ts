@@ -37,5 +37,7 @@ export function cliVoice(options: VoiceOptions): Voice {
     moreHistory: 'fetch more history (`git fetch --unshallow`)',
     grant: (permission) => `use a token (--github-token or GITHUB_TOKEN) that has '${permission}'`,
     results: options.json ? 'the JSON on stdout' : 'the table above',
+    // No job summary on a terminal: the run prints each stale URL's cause and fix on stderr.
+    details: 'the lines above',
   }
 }
