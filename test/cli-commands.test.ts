@@ -4,6 +4,9 @@
  * ids, aliases and tenants; a missing invalidation; AccessDenied; --json parsed as JSON every time;
  * hostile tags printed safe for a log.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { connect, type CloudFrontApi, type ConnectOptions } from '../src/cloudfront/api.js'
 import { cloudFrontEnv, FakeCloudFront, type InvalidationRecord } from './support/fake-cloudfront.js'
@@ -524,6 +527,20 @@ describe('invalidate against the fake', () => {
     } finally {
       fake.completionDelayMs = 200
     }
+  })
+})
+
+describe('words of a terminal', () => {
+  it('a run with nothing to do names the flag that matched nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfi-cli-'))
+    writeFileSync(join(dir, 'a.html'), '')
+    const r = await cli(['--distribution-id', DIST, '--root', dir, '--files', '*.css'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^Nothing to invalidate: no file under ".*" matches --files\.$/m)
+    // A dry run says the same, not "0 paths on 0 distributions".
+    const dry = await cli(['--dry-run', '--distribution-id', DIST, '--root', dir, '--files', '*.css'])
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toMatch(/^Dry run: nothing to invalidate: no file under ".*" matches --files\.$/m)
   })
 })
 

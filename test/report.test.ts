@@ -253,6 +253,17 @@ describe('summary and result line', () => {
     expect(md + resultLine(s)).not.toMatch(/\(s\)|\b1 paths\b|\b1 invalidations\b/)
   })
 
+  it('says "its id" of one invalidation and "their ids" of several', () => {
+    const s = state({
+      plans: [plan('E2EXAMPLE0000', items(3)), plan('E3EXAMPLE1111', items(3))],
+      records: [record('I1', 3, 'Completed')],
+      targets: failedTarget('E3EXAMPLE1111', 'E3EXAMPLE1111: no such distribution'),
+    })
+    expect(endingLine(s, 2000)).toMatch(/; 1 invalidation created, its id is in the outputs\.$/)
+    const two = { ...s, records: [record('I1', 3, 'Completed'), record('I2', 3, 'Completed')] }
+    expect(endingLine(two, 2000)).toMatch(/; 2 invalidations created, their ids are in the outputs\.$/)
+  })
+
   it('heads a failed or timed-out run with its real status, and lists paths never submitted', () => {
     const s = state({
       plans: [plan('E2EXAMPLE0000', items(4), 2)],
