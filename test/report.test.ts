@@ -273,6 +273,9 @@ describe('summary and result line', () => {
     const md = buildSummary(s)
     expect(md).toContain('## ❌ CloudFront invalidation: Failed')
     expect(md).toContain('Failed: 1 of 2 batches (2 paths) never submitted')
+    // Billed: what was submitted, not what was planned.
+    expect(md).toContain('**Billed paths:** 2 for 4 requested')
+    expect(md).toContain('4 distinct paths planned (not all submitted)')
     expect(endingLine(s, 2000)).toMatch(/^timeout 2\.0 s reached before every batch was submitted/)
     const timedOut = state({ records: [record('I1', 3)], ending: 'timeout' })
     expect(buildSummary(timedOut)).toContain('## ❌ CloudFront invalidation: TimedOut')
@@ -316,6 +319,7 @@ describe('summary and result line', () => {
     const md = buildSummary(state({ dryRun: true }))
     expect(md).toContain('| <code>E2EXAMPLE0000</code> | 3 | 3 | 1 | – | Planned |')
     expect(md).toContain('3 distinct paths planned')
+    expect(md).toContain('**Paths to bill:** 3 for 3 requested') // nothing billed by a dry run
   })
 
   it('says why a run was skipped', () => {

@@ -20,7 +20,10 @@ export interface TargetView {
   /** Batches planned but never submitted, and the paths in them (not invalidated). */
   unsubmitted: number
   unsubmittedPaths: number
-  /** Paths requested, and billed (submitted: a wildcard or tag counts as one), for this target. */
+  /**
+   * Paths requested, and billed: submitted (a wildcard or tag counts as one), for this target. A batch
+   * never submitted is not billed; in a dry run, what would be.
+   */
   requested: number
   billed: number
   error?: string
@@ -57,6 +60,9 @@ export function targetViews(s: RunState): TargetView[] {
       unsubmittedPaths: 0,
       requested: plan?.requested.length ?? 0,
       billed: plan?.items.length ?? 0,
+    }
+    if (!s.dryRun && !s.gate && plan !== undefined && records.length < batches) {
+      view.billed = records.reduce((n, r) => n + r.pathCount, 0)
     }
     if (view.unsubmitted > 0 && plan !== undefined) {
       const sent = new Set(records.map((r) => r.batch))

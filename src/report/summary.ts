@@ -60,7 +60,13 @@ export function buildSummary(s: RunState, budget = SUMMARY_BUDGET_BYTES, section
     out.add(`**Waited:** ${formatDuration(s.timings.totalMs)}`, '')
   }
   if (sections !== '') out.add(...sections.replace(/\n$/, '').split('\n'))
-  pathList(submittedPaths(s), s.dryRun ? 'planned' : 'submitted', out)
+  // Paths of batches never submitted are in the list too (they are what to retry): then it is the plan.
+  const partly = views.some((v) => v.unsubmitted > 0)
+  pathList(
+    submittedPaths(s),
+    s.dryRun ? 'planned' : partly ? 'planned (not all submitted)' : 'submitted',
+    out,
+  )
   return out.text()
 }
 
@@ -150,14 +156,20 @@ function wildcardTable(s: RunState, out: BoundedLines): void {
 }
 
 function costAndTimings(s: RunState, views: readonly TargetView[], out: BoundedLines): void {
+  const t = s.timings
+  // Nothing planned (a bad input, a source that failed): no cost to speak of, no plan to time.
+  if (s.plans.length === 0) {
+    if (t.totalMs !== undefined) out.add(`**Timings:** total ${formatDuration(t.totalMs)}`)
+    return
+  }
   const billed = views.reduce((n, v) => n + v.billed, 0)
   const requested = views.reduce((n, v) => n + v.requested, 0)
   const basis = views.length > 1 ? `, totals over ${plural(views.length, 'distribution')}` : ''
+  const billedWord = s.dryRun ? 'Paths to bill' : 'Billed paths'
   out.add(
-    `**Billed paths:** ${formatCount(billed)} for ${formatCount(requested)} requested${basis} (a wildcard or tag counts as one). CloudFront gives ${formatCount(FREE_PATHS_PER_MONTH)} free paths a month per account, then $${PRICE_PER_PATH_USD} a path: at most ${costEstimate(billed)} for this run.`,
+    `**${billedWord}:** ${formatCount(billed)} for ${formatCount(requested)} requested${basis} (a wildcard or tag counts as one). CloudFront gives ${formatCount(FREE_PATHS_PER_MONTH)} free paths a month per account, then $${PRICE_PER_PATH_USD} a path: at most ${costEstimate(billed)} for this run.`,
     '',
   )
-  const t = s.timings
   out.add(
     `**Timings:** plan ${formatDuration(t.planMs)}` +
       (t.submitMs === undefined ? '' : `, submitted by ${formatDuration(t.submitMs)}`) +
