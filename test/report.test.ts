@@ -15,6 +15,7 @@ import {
   type RunState,
 } from '../src/report.js'
 import { escapeText } from '../src/report/markdown.js'
+import { verifySummary } from '../src/verify/report.js'
 
 const items = (n: number, prefix = '/p'): Item[] =>
   Array.from({ length: n }, (_, i) => ({ kind: 'path', value: `${prefix}/${i}.html` }))
@@ -313,6 +314,41 @@ describe('summary and result line', () => {
     expect(md).toMatch(
       /\d+ more paths are left out to keep this summary under GitHub's 1 MiB limit: the step log lists them all/,
     )
+  })
+
+  it('keeps the heading and counts of a huge verification section, saying the rest is in the log', () => {
+    // 200 stale URLs whose hostile names escape to six bytes a character: megabytes of tables.
+    const name = (i: number): string => `/${'<|>'.repeat(1300)}/${i}.html`
+    const checks = Array.from({ length: 200 }, (_, i) => ({
+      path: name(i),
+      submitted: name(i),
+      kind: 'path' as const,
+      url: `https://d.example${name(i)}`,
+      outcome: 'stale' as const,
+      detail: 'HTTP 200, Hit, Age 999 s',
+      cause: {
+        cause: ['the invalidated path is not the cache key viewers use here'],
+        fix: [{ code: name(i) }],
+      },
+    }))
+    const verification = {
+      dryRun: false,
+      onStale: 'fail' as const,
+      timedOut: false,
+      ms: 10,
+      targets: [{ id: 'E2EXAMPLE0000', base: 'https://d.example', candidates: 200, checks, unchecked: [] }],
+    }
+    const s = state({ records: [record('I1', 3, 'Completed')], verification })
+    const md = buildSummary(s, undefined, verifySummary(verification))
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(900 * 1024)
+    expect(md).toContain('### Edge verification: 200 stale')
+    expect(md).toContain(
+      '| <code>E2EXAMPLE0000</code> | https&#58;//d.example | 200 of 200 | 0 | 200 | 0 | 0 |',
+    )
+    expect(md).toMatch(
+      /\*\d+ more lines of this section are left out to keep this summary under GitHub's 1 MiB limit/,
+    )
+    expect(md).not.toContain('<details><summary>Every URL checked') // never an unclosed fold
   })
 
   it('shows a dry run as Planned, with nothing "never submitted"', () => {

@@ -59,7 +59,7 @@ export function buildSummary(s: RunState, budget = SUMMARY_BUDGET_BYTES, section
   } else if (s.timings.totalMs !== undefined) {
     out.add(`**Waited:** ${formatDuration(s.timings.totalMs)}`, '')
   }
-  if (sections !== '') out.add(...sections.replace(/\n$/, '').split('\n'))
+  if (sections !== '') addSection(sections, out)
   // Paths of batches never submitted are in the list too (they are what to retry): then it is the plan.
   const partly = views.some((v) => v.unsubmitted > 0)
   pathList(
@@ -68,6 +68,29 @@ export function buildSummary(s: RunState, budget = SUMMARY_BUDGET_BYTES, section
     out,
   )
   return out.text()
+}
+
+/**
+ * A section built elsewhere (edge verification's), whole when it fits. Hostile file names can make its
+ * tables megabytes (each escaped character takes six bytes): then its lines up to its first folded
+ * block (the heading, the counts, the stale URLs), as many as fit, and a line saying the rest is in the
+ * log, rather than dropping the section without a word.
+ */
+function addSection(section: string, out: BoundedLines): void {
+  const lines = section.replace(/\n$/, '').split('\n')
+  if (out.add(...lines)) return
+  const reserve = 1000 // the line below, and the path list's head
+  let shown = 0
+  for (const line of lines) {
+    if (line.startsWith('<details>') || Buffer.byteLength(line) + 1 > out.left - reserve) break
+    out.add(line)
+    shown++
+  }
+  out.add(
+    '',
+    `*${plural(lines.length - shown, 'more line')} of this section ${lines.length - shown === 1 ? 'is' : 'are'} left out to keep this summary under GitHub's 1 MiB limit: the step log has the detail.*`,
+    '',
+  )
 }
 
 function targetTable(views: readonly TargetView[], out: BoundedLines): void {
