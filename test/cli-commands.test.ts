@@ -586,6 +586,11 @@ describe('Ctrl-C and --timeout: a command stops, says what it did, and leaves th
     const r = await cli(['show', `${DIST}/${seeded[0]?.id ?? ''}`, '--timeout', '1s'])
     expect(r.code).toBe(1)
     expect(r.stderr).toBe('cloudfront-invalidate: timeout 1.0 s reached; raise --timeout\n')
+    // In --json too: the document says why it stopped.
+    fake.inject({ op: 'ListInvalidations', kind: 'hang' })
+    const listed = await cli(['list', DIST, '--json', '--timeout', '1s'])
+    expect(listed.code).toBe(1)
+    expect(json(listed.stdout)).toMatchObject({ error: 'timeout 1.0 s reached; raise --timeout' })
   })
 })
 
