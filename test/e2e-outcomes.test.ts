@@ -184,6 +184,10 @@ describe('no error is lost', () => {
     expect(run.ms).toBeLessThan(10_000)
     expect(errors(run)[0]).toMatch(/^E2EXAMPLE0000\/INOPE0000000: invalidation not found/)
     expect(run.outputs.status).toBe('Failed')
+    // The one never found still counts among those the gate was to wait for.
+    expect(run.summary).toMatch(
+      /^Failed in [\d.]+ m?s: 0 of 2 invalidations on 2 distributions Completed\.$/m,
+    )
   })
 })
 

@@ -254,6 +254,17 @@ describe('summary and result line', () => {
     expect(md + resultLine(s)).not.toMatch(/\(s\)|\b1 paths\b|\b1 invalidations\b/)
   })
 
+  it('a gate counts an invalidation it never found among those it was to wait for', () => {
+    const s = state({
+      gate: true,
+      gateTargets: 2,
+      plans: [],
+      records: [record('I1', 1, 'Completed')],
+      targets: failedTarget('E2EXAMPLE0000', 'E2EXAMPLE0000/I2: invalidation not found'),
+    })
+    expect(resultLine(s)).toBe('Failed in 1.2 s: 1 of 2 invalidations on 1 distribution Completed.')
+  })
+
   it('says "its id" of one invalidation and "their ids" of several', () => {
     const s = state({
       plans: [plan('E2EXAMPLE0000', items(3)), plan('E3EXAMPLE1111', items(3))],

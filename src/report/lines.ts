@@ -77,8 +77,11 @@ function gateLine(s: RunState, views: readonly TargetView[], status: string, tim
     case 'Completed':
       if (n === 0) return `Nothing in progress on ${all}: every invalidation there is Completed.`
       return `Waited for ${plural(n, 'invalidation')} on ${where}: all Completed${time}.`
-    default:
-      return `${status}${time}: ${completed} of ${plural(n, 'invalidation')} on ${where} Completed.`
+    default: {
+      // Named by id but never found (NoSuchInvalidation) still counts in what was to wait for.
+      const asked = all === '' ? Math.max(n, s.gateTargets ?? 0) : n
+      return `${status}${time}: ${completed} of ${plural(asked, 'invalidation')} on ${where} Completed.`
+    }
   }
 }
 
