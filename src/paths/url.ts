@@ -57,7 +57,7 @@ export function fileNotesWarnings(source: string, notes: FileNotes): string[] {
       .join(', ') + (files.length > SHOWN_NAMES ? ` and ${formatCount(files.length - SHOWN_NAMES)} more` : '')
   if (notes.notUtf8.length > 0) {
     warnings.push(
-      `${source}: ${plural(notes.notUtf8.length, 'file name')} ${notes.notUtf8.length === 1 ? 'is' : 'are'} not valid UTF-8, so ${notes.notUtf8.length === 1 ? 'its' : 'their'} URL is unknown; skipped, not invalidated (rename them to UTF-8, as S3 keys are): ${list(notes.notUtf8)}`,
+      `${source}: ${plural(notes.notUtf8.length, 'file name')} ${notes.notUtf8.length === 1 ? 'is' : 'are'} not valid UTF-8, so ${notes.notUtf8.length === 1 ? 'its URL is unknown; skipped, not invalidated (rename it' : 'their URL is unknown; skipped, not invalidated (rename them'} to UTF-8, as S3 keys are): ${list(notes.notUtf8)}`,
     )
   }
   if (notes.dotSegments.length > 0) {
