@@ -136,6 +136,19 @@ describe('CLI', () => {
     expect(r.stderr).not.toMatch(/configure-aws-credentials|dry-run: true|Input '/)
   })
 
+  it('an unreachable endpoint: one line naming it, within a quarter of --timeout, as the action does', async () => {
+    const started = performance.now()
+    const r = await run(
+      ['list', 'E2EXAMPLE0000', '--timeout', '8s'],
+      cloudFrontEnv({ url: 'http://127.0.0.1:9' }),
+    )
+    expect(r.code).toBe(1)
+    expect(performance.now() - started).toBeLessThan(7000) // not the whole --timeout
+    expect(r.stderr).toMatch(
+      /\ncloudfront-invalidate: Cannot reach CloudFront at 127\.0\.0\.1:9 \(AWS_ENDPOINT_URL_CLOUDFRONT\): ECONNREFUSED for [\d.]+ s, and no CloudFront call has succeeded/,
+    )
+  })
+
   it('lists invalidations as JSON', async () => {
     const fake = await FakeCloudFront.start({ distributions: ['E2EXAMPLE0000'] })
     try {

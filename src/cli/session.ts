@@ -60,10 +60,15 @@ export class Session {
     return this.args.values.get(name)
   }
 
-  /** The client, connected once with --profile and --region. */
+  /**
+   * The client, connected once with --profile and --region. With --timeout, as the pipeline does: an
+   * endpoint no call ever reached is declared unreachable after a quarter of it (at most 45 s), naming
+   * the host and the error, rather than retried until "timeout reached".
+   */
   connect(): Promise<CloudFrontApi> {
     const region = readRegion(this.flag('region') ?? '', this.host.env)
-    this.api ??= this.connector()({ region, userAgent: `cloudfront-invalidate/${VERSION}` })
+    const timeoutMs = readTimeout(this.flag('timeout') ?? '')
+    this.api ??= this.connector()({ region, userAgent: `cloudfront-invalidate/${VERSION}`, timeoutMs })
     return this.api
   }
 
