@@ -160,4 +160,11 @@ describe('voices', () => {
     expect(v.credentials).not.toContain('--dry-run')
     expect(v.results).toBe('the JSON on stdout')
   })
+
+  it('with --profile given, the remedy is about that profile, not "pass --profile"', () => {
+    const v = cliVoice({ dryRun: false, json: false, profile: 'dev' })
+    expect(v.credentials).toBe(
+      'check that --profile dev is in ~/.aws/config (`aws configure list-profiles`), and for an SSO profile run `aws sso login --profile dev` first',
+    )
+  })
 })

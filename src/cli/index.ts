@@ -88,6 +88,7 @@ export async function runCli(argv: readonly string[], host: CliHost = processHos
   }
 
   const json = args.values.get('json') === 'true'
+  const profile = args.values.get('profile')?.trim() || undefined
   const wanted = args.values.get('color') !== 'false' && !json
   const term = new Terminal(host.stdout, host.stderr, {
     out: colorFor(host.stdout, host.env, wanted),
@@ -98,6 +99,7 @@ export async function runCli(argv: readonly string[], host: CliHost = processHos
     cliVoice({
       dryRun: command === 'invalidate',
       json,
+      ...(profile === undefined ? {} : { profile }),
       // `wait` takes the gate's list as arguments or standard input; only `-` can make it empty.
       ...(command === 'wait' ? { names: { 'wait-for': 'standard input' } } : {}),
     }),
