@@ -228,6 +228,9 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
 /** `verify`, `verify-url`, `verify-sample`, `on-stale`; undefined when `verify` is off. */
 function readVerify(read: InputReader): VerifySettings | undefined {
   const on = readBoolean(read, 'verify', false)
+  // Checked even with verify off: a typo (`on-stale: warm`) is an error, as in every other input.
+  const sample = readInteger(read, 'verify-sample', 1, MAX_VERIFY_SAMPLE, DEFAULT_VERIFY_SAMPLE)
+  const onStale = readChoice(read, 'on-stale', ['fail', 'warn'] as const, 'fail')
   const urlText = read('verify-url').trim()
   // The runner passes every default, so only verify-url (default empty) can tell it was set for nothing.
   if (!on) {
@@ -238,10 +241,7 @@ function readVerify(read: InputReader): VerifySettings | undefined {
       )
     return undefined
   }
-  const settings: VerifySettings = {
-    sample: readInteger(read, 'verify-sample', 1, MAX_VERIFY_SAMPLE, DEFAULT_VERIFY_SAMPLE),
-    onStale: readChoice(read, 'on-stale', ['fail', 'warn'] as const, 'fail'),
-  }
+  const settings: VerifySettings = { sample, onStale }
   if (urlText !== '') {
     const parsed = parseVerifyUrl(urlText)
     if ('error' in parsed) throw new InputError('verify-url', `${quote(urlText)} ${parsed.error}`)

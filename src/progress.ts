@@ -112,7 +112,7 @@ export class ProgressReporter {
     this.announced.add(id)
     const after = formatDuration(this.o.clock.now() - this.o.startedAt)
     this.io.info(
-      `${id}: ${expected === 1 ? 'its invalidation is' : `all ${plural(expected, 'invalidation')} are`} Completed (${after} after the step started)`,
+      `${id}: ${expected === 1 ? 'its invalidation is' : `all ${plural(expected, 'invalidation')} are`} Completed (${after} after the start)`,
     )
   }
 }

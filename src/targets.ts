@@ -3,6 +3,7 @@
  * (dt_…), and alternate domain names (www.example.com) to resolve. Pure parsing and matching; the
  * ListDistributions call that feeds `resolveAlias` lives in cloudfront/api.ts.
  */
+import { plural } from './format.js'
 
 /** A distribution id as CloudFront issues them: upper-case letters and digits. */
 export const DISTRIBUTION_ID = /^[A-Z0-9]{10,20}$/
@@ -81,7 +82,7 @@ export function resolveAlias(
   const seen = withAliases.slice(0, 10).map((d) => d.aliases.slice(0, 3).join(', '))
   return {
     error:
-      `no distribution in this account has the alias ${name} (${distributions.length} distributions listed` +
+      `no distribution in this account has the alias ${name} (${plural(distributions.length, 'distribution')} listed` +
       (seen.length > 0 ? `; aliases found: ${seen.join('; ')}${withAliases.length > 10 ? '; …' : ''}` : '') +
       '). Domains of distribution tenants are not resolved: name the tenant by its dt_ id',
   }

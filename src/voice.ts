@@ -29,6 +29,8 @@ export interface Voice {
   grant(permission: string): string
   /** Where the ids of the invalidations a run made can be read afterwards. */
   results: string
+  /** Where the detail of a finding (each stale URL's cause and fix) can be read: the job summary, or the log. */
+  details: string
 }
 
 /** The action's voice: inputs of the step, remedies in workflow terms. */
@@ -41,6 +43,7 @@ export const WORKFLOW_VOICE: Voice = {
   moreHistory: "check out more history (actions/checkout 'fetch-depth: 0')",
   grant: (permission) => `add 'permissions: { ${permission} }' to the job`,
   results: 'the outputs',
+  details: 'the job summary',
 }
 
 let current: Voice = WORKFLOW_VOICE

@@ -64,6 +64,12 @@ describe('flag parsing, by table', () => {
       /^--paths needs a value \(PATH\) before --wait; write --paths=--wait if that is the value$/,
     ],
     [['--paths', '-v'], /^--paths needs a value \(PATH\) before -v/],
+    // A mistyped flag is not a value either: `--paths --dryrun` once invalidated /--dryrun for real.
+    [
+      ['--paths', '--dryrun', '--distribution-id', 'E1'],
+      /^--paths needs a value \(PATH\) before --dryrun \(unknown flag --dryrun; did you mean --dry-run\?\); write --paths=--dryrun if that is the value$/,
+    ],
+    [['list', 'E1', '--marker', '--jsn'], /^--marker needs a value \(M\) before --jsn \(unknown flag --jsn/],
     [['--wait=yes'], /^--wait takes no value: use --wait or --no-wait$/],
     [['--no-json=1'], /^--no-json takes no value$/],
     [['--no-paths'], /^unknown flag --no-paths$/],
@@ -143,7 +149,7 @@ describe('--help', () => {
     expect(text).toMatch(/^Usage: cloudfront-invalidate /)
     expect(text).toMatch(/\nExamples:\n {2}cloudfront-invalidate /)
     for (const f of COMMAND_FLAGS[command]) expect(text).toContain(f.display ?? `--${f.name}`)
-    expect(text).toMatch(/\nExit codes: 0 .*, 1 .*, 2 .*\.\n$/)
+    expect(text).toMatch(/\nExit codes: 0 .*, 1 .*, 2 [^\n]*\n?.*130 interrupted \(Ctrl-C\)\.\n$/)
     // Terminal words only: no workflow syntax.
     expect(text).not.toMatch(/\b[a-z-]+: (true|false)\b|configure-aws-credentials|fetch-depth/)
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100)

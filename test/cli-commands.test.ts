@@ -4,6 +4,9 @@
  * ids, aliases and tenants; a missing invalidation; AccessDenied; --json parsed as JSON every time;
  * hostile tags printed safe for a log.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { connect, type CloudFrontApi, type ConnectOptions } from '../src/cloudfront/api.js'
 import { cloudFrontEnv, FakeCloudFront, type InvalidationRecord } from './support/fake-cloudfront.js'
@@ -524,6 +527,70 @@ describe('invalidate against the fake', () => {
     } finally {
       fake.completionDelayMs = 200
     }
+  })
+})
+
+describe('words of a terminal', () => {
+  it('a run with nothing to do names the flag that matched nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfi-cli-'))
+    writeFileSync(join(dir, 'a.html'), '')
+    const r = await cli(['--distribution-id', DIST, '--root', dir, '--files', '*.css'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^Nothing to invalidate: no file under ".*" matches --files\.$/m)
+    // A dry run says the same, not "0 paths on 0 distributions".
+    const dry = await cli(['--dry-run', '--distribution-id', DIST, '--root', dir, '--files', '*.css'])
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toMatch(/^Dry run: nothing to invalidate: no file under ".*" matches --files\.$/m)
+  })
+})
+
+describe('Ctrl-C and --timeout: a command stops, says what it did, and leaves the screen clean', () => {
+  it('Ctrl-C while waiting: the invalidation made is printed, exit 130, no progress line left', async () => {
+    fake.completionDelayMs = HOUR
+    try {
+      // Pressed once the progress line is on screen (rewritten in place: carriage return, text).
+      const r = await cli(['--distribution-id', DIST, '--paths', '/ctrl-c', '--wait'], {
+        tty: true,
+        cancel: { when: /\r\S+: 0 of 1 invalidation Completed/ },
+      })
+      expect(r.code, r.both).toBe(130)
+      const id = fake.invalidations(DIST).find((i) => i.paths[0] === '/ctrl-c')?.id ?? 'none'
+      const shown = screen(r.stdout)
+      // The invalidation goes on at CloudFront: its own status is InProgress; the run's is Cancelled.
+      expect(shown).toContainEqual(expect.stringMatching(new RegExp(`^${DIST}\\s+${id}\\s+1\\s+InProgress$`)))
+      expect(shown).toContainEqual(expect.stringMatching(/^status: Cancelled /))
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `Cancelled: 1 invalidation created; not Completed yet: ${DIST}/${id}; the ids are in the table above\\.\\n$`,
+        ),
+      )
+      const lines = screen(r.both)
+      for (const l of lines) expect(l).not.toMatch(/\d+ of 1 invalidation Completed/)
+    } finally {
+      fake.completionDelayMs = 200
+    }
+  })
+
+  it('SIGTERM in `wait --json`: one document with status Cancelled, exit 143', async () => {
+    const slow = fake.seedInvalidation(DIST, ['/term'], { completesInMs: HOUR })
+    // Sent once the gate reports progress (every second with a 10 s timeout): it has read the invalidation.
+    const r = await cli(['wait', `${DIST}/${slow.id}`, '--json', '--timeout', '10s'], {
+      cancel: { when: /^Waiting /m, signal: 'SIGTERM' },
+    })
+    expect(r.code, r.stderr).toBe(143)
+    expect(json(r.stdout)).toMatchObject({ status: 'Cancelled', 'invalidation-ids': [slow.id] })
+  })
+
+  it('--timeout in a read-only command names the flag, not the request it cut short', async () => {
+    fake.inject({ op: 'GetInvalidation', kind: 'hang' })
+    const r = await cli(['show', `${DIST}/${seeded[0]?.id ?? ''}`, '--timeout', '1s'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe('cloudfront-invalidate: timeout 1.0 s reached; raise --timeout\n')
+    // In --json too: the document says why it stopped.
+    fake.inject({ op: 'ListInvalidations', kind: 'hang' })
+    const listed = await cli(['list', DIST, '--json', '--timeout', '1s'])
+    expect(listed.code).toBe(1)
+    expect(json(listed.stdout)).toMatchObject({ error: 'timeout 1.0 s reached; raise --timeout' })
   })
 })
 

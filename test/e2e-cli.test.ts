@@ -1,5 +1,5 @@
 /** The CLI as a user runs it (bin/ -> dist/index.js under Node 24). */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
@@ -56,6 +56,20 @@ describe('CLI', () => {
     expect(bad.stderr).toContain('unknown flag --distribution; did you mean --distribution-id?')
     const input = await run(['--dry-run', '--distribution-id', 'nope', '--paths', '/x'])
     expect(input.code).toBe(2)
+    // Nothing on stdout: no result table (nor, with --json, a document) for a command that never ran.
+    expect(input.stdout).toBe('')
+    expect(input.stderr.trim().split('\n')).toHaveLength(1)
+    const json = await run([
+      '--distribution-id',
+      'E2EXAMPLE0000',
+      '--paths',
+      '/x',
+      '--batch-size',
+      '0',
+      '--json',
+    ])
+    expect(json.code).toBe(2)
+    expect(json.stdout).toBe('')
     // The CLI names its flags, not the action's inputs.
     expect(input.stderr).toContain(
       'cloudfront-invalidate: --distribution-id: "nope" is not a distribution id',
@@ -122,6 +136,19 @@ describe('CLI', () => {
     expect(r.stderr).not.toMatch(/configure-aws-credentials|dry-run: true|Input '/)
   })
 
+  it('an unreachable endpoint: one line naming it, within a quarter of --timeout, as the action does', async () => {
+    const started = performance.now()
+    const r = await run(
+      ['list', 'E2EXAMPLE0000', '--timeout', '8s'],
+      cloudFrontEnv({ url: 'http://127.0.0.1:9' }),
+    )
+    expect(r.code).toBe(1)
+    expect(performance.now() - started).toBeLessThan(7000) // not the whole --timeout
+    expect(r.stderr).toMatch(
+      /\ncloudfront-invalidate: Cannot reach CloudFront at 127\.0\.0\.1:9 \(AWS_ENDPOINT_URL_CLOUDFRONT\): ECONNREFUSED for [\d.]+ s, and no CloudFront call has succeeded/,
+    )
+  })
+
   it('lists invalidations as JSON', async () => {
     const fake = await FakeCloudFront.start({ distributions: ['E2EXAMPLE0000'] })
     try {
@@ -160,6 +187,52 @@ describe('CLI', () => {
           lines.join('\n'),
         ).toBe(true)
         for (const l of lines) expect(l).not.toMatch(/Completed\S*(Invalidated|DISTRIBUTION)/)
+      } finally {
+        await fake.stop()
+      }
+    },
+  )
+
+  // Ctrl-C typed into a real terminal: the line discipline sends SIGINT to the CLI, which once died on
+  // the spot, leaving its progress line on screen and no word of the invalidation it had made.
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'Ctrl-C while waiting: prints what it made, clears the progress line, exits 130 at once',
+    async () => {
+      const fake = await FakeCloudFront.start({
+        distributions: ['E2EXAMPLE0000'],
+        completionDelayMs: 600_000,
+      })
+      try {
+        const argv = [NODE24, BUNDLE, '--distribution-id', 'E2EXAMPLE0000', '--paths', '/a', '--wait']
+        // `script -e` exits with the command's code; its stdin is the terminal's keyboard.
+        const child = spawn('/usr/bin/script', ['-qec', argv.join(' '), '/dev/null'], {
+          env: { PATH: process.env.PATH, CLOUDFRONT_INVALIDATE_MODE: 'cli', ...cloudFrontEnv(fake) },
+        })
+        let out = ''
+        let pressedAt = 0
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString()
+          // Once the progress line is on screen (rewritten in place), press Ctrl-C.
+          if (pressedAt === 0 && out.includes('invalidation Completed\x1b[K')) {
+            pressedAt = performance.now()
+            child.stdin.write('\x03')
+          }
+        })
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+        const took = performance.now() - pressedAt
+        const id = fake.invalidations('E2EXAMPLE0000')[0]?.id ?? 'none'
+        const lines = screen(out)
+        expect(code, lines.join('\n')).toBe(130)
+        expect(took).toBeLessThan(3000)
+        expect(lines).toContainEqual(
+          expect.stringMatching(new RegExp(`^E2EXAMPLE0000\\s+${id}\\s+1\\s+InProgress$`)),
+        )
+        expect(lines).toContainEqual(expect.stringMatching(/^status: Cancelled /))
+        expect(lines).toContainEqual(
+          `cloudfront-invalidate: Cancelled: 1 invalidation created; not Completed yet: E2EXAMPLE0000/${id}; the ids are in the table above.`,
+        )
+        // The progress line was cleared, not left behind (the terminal echoes ^C where it was).
+        for (const l of lines) expect(l).not.toMatch(/of 1 invalidation Completed/)
       } finally {
         await fake.stop()
       }

@@ -123,11 +123,11 @@ describe('file names from a files walk', () => {
     expect(paths.join('\n')).not.toContain('%EF%BF%BD')
     const warnings = messages(run, 'warning')
     expect(warnings).toContainEqual(
-      expect.stringMatching(/^files: 1 file name\(s\) are not valid UTF-8, .*: "caf\\uFFFD\.html"$/),
+      expect.stringMatching(/^files: 1 file name is not valid UTF-8, so its URL .*: "caf\\uFFFD\.html"$/),
     )
     expect(warnings).toContainEqual(
       expect.stringMatching(
-        /^files: 2 file\(s\) have a URL longer than CloudFront's 4,000 characters; each is invalidated through the wildcard of its nearest directory short enough \("\/%C3%A9/,
+        /^files: 2 files have a URL longer than CloudFront's 4,000 characters; each is invalidated through the wildcard of its nearest directory short enough \("\/%C3%A9/,
       ),
     )
     expect(messages(run, 'error')).toEqual([])
@@ -149,7 +149,7 @@ describe('file names from a diff', () => {
     expect(run.injected).toEqual([])
     expect(pathsOutput(run).sort()).toEqual([...HOSTILE_PATHS].sort())
     expect(messages(run, 'warning')).toEqual([
-      expect.stringMatching(/^diff: 1 file name\(s\) are not valid UTF-8, .*: "caf\\uFFFD\.html"$/),
+      expect.stringMatching(/^diff: 1 file name is not valid UTF-8, .*: "caf\\uFFFD\.html"$/),
     ])
   })
 })
@@ -179,10 +179,10 @@ describe('keys from a sync-log', () => {
     const warnings = messages(run, 'warning')
     expect(warnings.join('\n')).toContain('f##%5Badd-mask]g.html')
     expect(warnings).toContainEqual(
-      expect.stringMatching(/^sync-log: 1 key\(s\) hold a '\.' or '\.\.' segment.*"a\/\.\.\/b\.html"$/),
+      expect.stringMatching(/^sync-log: 1 key holds a '\.' or '\.\.' segment.*"a\/\.\.\/b\.html"$/),
     )
     expect(warnings).toContainEqual(
-      expect.stringMatching(/^sync-log: 1 file name\(s\) are not valid UTF-8.*"caf\\uFFFD\.html"$/),
+      expect.stringMatching(/^sync-log: 1 file name is not valid UTF-8.*"caf\\uFFFD\.html"$/),
     )
   })
 })

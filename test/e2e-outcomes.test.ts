@@ -123,6 +123,8 @@ describe('one status for every ending', () => {
     expect(run.outputs.status).toBe('Failed')
     expect(run.outputs['invalidation-ids']).toBe('[]')
     expect(run.summary).toMatch(/^## ❌ CloudFront invalidation: Failed\n/)
+    // Nothing was billed: no cost line claiming a price for this run.
+    expect(run.summary).not.toMatch(/Billed paths|\$0\.0/)
   })
 
   it('is Failed when the deadline comes while batches wait for quota, listing the paths never submitted', async () => {
@@ -145,6 +147,10 @@ describe('one status for every ending', () => {
     )
     expect(run.summary).toMatch(/^## ❌ CloudFront invalidation: Failed\n/)
     expect(run.summary).toContain('Failed: 1 of 2 batches (50 paths) never submitted')
+    // Billed is what CloudFront got (50 paths), not what was planned (100); the path list is the plan.
+    expect(run.summary).toContain('| <code>E2EXAMPLE0000</code> | 100 | 50 | 2 |')
+    expect(run.summary).toContain('**Billed paths:** 50 for 100 requested')
+    expect(run.summary).toContain('<summary>100 distinct paths planned (not all submitted)</summary>')
   })
 })
 
@@ -178,6 +184,10 @@ describe('no error is lost', () => {
     expect(run.ms).toBeLessThan(10_000)
     expect(errors(run)[0]).toMatch(/^E2EXAMPLE0000\/INOPE0000000: invalidation not found/)
     expect(run.outputs.status).toBe('Failed')
+    // The one never found still counts among those the gate was to wait for.
+    expect(run.summary).toMatch(
+      /^Failed in [\d.]+ m?s: 0 of 2 invalidations on 2 distributions Completed\.$/m,
+    )
   })
 })
 

@@ -3,6 +3,7 @@
  * (test/support/fake-edge.ts) wired to it: an edge drops what a completed invalidation matches, by our
  * model of CloudFront's matching, and keeps the rest with its Age.
  */
+import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { cloudFrontEnv, FakeCloudFront } from './support/fake-cloudfront.js'
 import { FakeEdge } from './support/fake-edge.js'
 import { startProxy } from './support/proxy.js'
-import { RUNNER_DEFAULTS, runAction, type ActionRun } from './support/run-action.js'
+import { BUNDLE, NODE24, RUNNER_DEFAULTS, runAction, type ActionRun } from './support/run-action.js'
 import { html } from '../src/verify/report.js'
 import { testCertificate, type TestCertificate } from './support/tls.js'
 
@@ -136,6 +137,11 @@ describe('verify: true', () => {
     expect(notices(run)).toEqual([])
     expect(run.summary).toContain('### Edge verification: 1 stale')
     expect(run.summary).toContain('<code>/assets/a&#42;</code>') // the fix: a wildcard over both forms
+    // The log has it too, where the error line points: the summary.
+    expect(run.stdout).toMatch(
+      /^ {2}stale \/assets\/a~b\.js: contains `~`.*\. Fix: invalidate `\/assets\/a\*` too/m,
+    )
+    expect(errors(run)[0]).toContain('See the job summary for each fix.')
 
     // on-stale: warn: the same finding is a warning, and the step succeeds.
     fake.reset()
@@ -193,6 +199,51 @@ describe('verify: true', () => {
     expect(warnings(run).some((w) => w.includes('nothing could be verified') && w.includes('HTTP 403'))).toBe(
       true,
     )
+    // The heading never reads "verified at the edge" when nothing was.
+    expect(heading(run)).toBe(
+      '## ⚠️ CloudFront invalidation: Completed, but nothing could be verified at the edge',
+    )
+  })
+
+  it('with nothing to request (a wildcard over an unknown tree, a tag), says nothing was verified', async () => {
+    const run = await verifyAt({ paths: '/img/*\n#release' })
+    expect(run.code).toBe(0)
+    expect(edge.requests).toEqual([])
+    expect(json(run, 'verified')).toEqual({ [DIST]: tally(0, 0, 0, 2) })
+    expect(heading(run)).toBe(
+      '## ⚠️ CloudFront invalidation: Completed, but nothing could be verified at the edge',
+    )
+    expect(warnings(run)).toEqual([
+      expect.stringMatching(/^E2EXAMPLE0000: nothing could be verified at the edge: no URL to request/),
+    ])
+  })
+
+  it("the CLI prints each stale URL's cause and fix (it has no job summary), in flags", async () => {
+    edge.seed('/assets/a~b.js', HOUR)
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        NODE24,
+        // The bundle in CLI mode, as bin/cloudfront-invalidate.js starts it (CFI_BUNDLE can name another).
+        [
+          BUNDLE,
+          '--distribution-id',
+          DIST,
+          '--paths',
+          '/assets/a~b.js',
+          '--verify',
+          '--verify-url',
+          edge.url,
+        ],
+        { env: { PATH: process.env.PATH, CLOUDFRONT_INVALIDATE_MODE: 'cli', ...env() } },
+        (error, _stdout, stderr) => resolve({ code: error === null ? 0 : (error.code as number), stderr }),
+      )
+    })
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).toMatch(
+      /^ {2}stale \/assets\/a~b\.js: contains `~`.*\. Fix: invalidate `\/assets\/a\*` too/m,
+    )
+    expect(r.stderr).toMatch(/See the lines above for each fix\. \(--on-stale fail\)\n$/)
+    expect(r.stderr).not.toMatch(/job summary|'paths'|'verify-url'|on-stale: /)
   })
 
   it('asks with GET when HEAD is refused', async () => {

@@ -254,6 +254,9 @@ describe('verify inputs', () => {
     ],
     [{ verify: 'true', 'verify-sample': '201' }, /^Input 'verify-sample': "201"/],
     [{ verify: 'true', 'on-stale': 'ignore' }, /^Input 'on-stale': "ignore" is not one of: fail, warn/],
+    // A typo is an error even with verify off (the runner passes every default, so a value was typed).
+    [{ verify: 'false', 'on-stale': 'warm' }, /^Input 'on-stale': "warm" is not one of: fail, warn/],
+    [{ 'verify-sample': '500' }, /^Input 'verify-sample': "500" is not a whole number from 1 to 200/],
     [{ verify: 'true', 'verify-url': 'example.com' }, /^Input 'verify-url': "example.com" is not a URL/],
     [{ verify: 'true', 'verify-url': 'https://u:p@example.com' }, /^Input 'verify-url': .*credentials/],
     [

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest'
 import type { InvalidationRecord } from '../src/cloudfront/tracker.js'
 import { chunkItems } from '../src/paths/chunk.js'
 import type { Item } from '../src/paths/encode.js'
-import { progressInterval, progressLines } from '../src/progress.js'
+import type { Io } from '../src/io.js'
+import { ProgressReporter, progressInterval, progressLines } from '../src/progress.js'
 import { emptyState, outcomeOf } from '../src/report/state.js'
 
 const items = (n: number): Item[] => Array.from({ length: n }, (_, i) => ({ kind: 'path', value: `/p/${i}` }))
@@ -56,6 +57,22 @@ describe('progressLines', () => {
       records: [rec('E1', 'I1', 'InProgress')],
     })
     expect(progressLines(s, { clock, startedAt: 0, deadline: 1 })).toEqual([])
+  })
+
+  it('says once when a target is done, in words for a terminal too (no "step")', () => {
+    const lines: string[] = []
+    const s = emptyState({
+      wait: true,
+      plans: [
+        { distributionId: 'E1', requested: items(1), items: items(1), batches: chunkItems(items(1), 10) },
+      ],
+      records: [rec('E1', 'I1', 'Completed')],
+    })
+    const io = { info: (m: string) => void lines.push(m) } as unknown as Io
+    const reporter = new ProgressReporter(s, io, { clock, startedAt: 92_500, deadline: 200_000 })
+    reporter.update('E1')
+    reporter.update('E1')
+    expect(lines).toEqual(['E1: its invalidation is Completed (2.5 s after the start)'])
   })
 
   it('reports every 30 s, or ten times over a short timeout, at most once a second', () => {

@@ -15,6 +15,7 @@ import {
   type RunState,
 } from '../src/report.js'
 import { escapeText } from '../src/report/markdown.js'
+import { verifySummary } from '../src/verify/report.js'
 
 const items = (n: number, prefix = '/p'): Item[] =>
   Array.from({ length: n }, (_, i) => ({ kind: 'path', value: `${prefix}/${i}.html` }))
@@ -253,6 +254,28 @@ describe('summary and result line', () => {
     expect(md + resultLine(s)).not.toMatch(/\(s\)|\b1 paths\b|\b1 invalidations\b/)
   })
 
+  it('a gate counts an invalidation it never found among those it was to wait for', () => {
+    const s = state({
+      gate: true,
+      gateTargets: 2,
+      plans: [],
+      records: [record('I1', 1, 'Completed')],
+      targets: failedTarget('E2EXAMPLE0000', 'E2EXAMPLE0000/I2: invalidation not found'),
+    })
+    expect(resultLine(s)).toBe('Failed in 1.2 s: 1 of 2 invalidations on 1 distribution Completed.')
+  })
+
+  it('says "its id" of one invalidation and "their ids" of several', () => {
+    const s = state({
+      plans: [plan('E2EXAMPLE0000', items(3)), plan('E3EXAMPLE1111', items(3))],
+      records: [record('I1', 3, 'Completed')],
+      targets: failedTarget('E3EXAMPLE1111', 'E3EXAMPLE1111: no such distribution'),
+    })
+    expect(endingLine(s, 2000)).toMatch(/; 1 invalidation created, its id is in the outputs\.$/)
+    const two = { ...s, records: [record('I1', 3, 'Completed'), record('I2', 3, 'Completed')] }
+    expect(endingLine(two, 2000)).toMatch(/; 2 invalidations created, their ids are in the outputs\.$/)
+  })
+
   it('heads a failed or timed-out run with its real status, and lists paths never submitted', () => {
     const s = state({
       plans: [plan('E2EXAMPLE0000', items(4), 2)],
@@ -262,6 +285,9 @@ describe('summary and result line', () => {
     const md = buildSummary(s)
     expect(md).toContain('## ❌ CloudFront invalidation: Failed')
     expect(md).toContain('Failed: 1 of 2 batches (2 paths) never submitted')
+    // Billed: what was submitted, not what was planned.
+    expect(md).toContain('**Billed paths:** 2 for 4 requested')
+    expect(md).toContain('4 distinct paths planned (not all submitted)')
     expect(endingLine(s, 2000)).toMatch(/^timeout 2\.0 s reached before every batch was submitted/)
     const timedOut = state({ records: [record('I1', 3)], ending: 'timeout' })
     expect(buildSummary(timedOut)).toContain('## ❌ CloudFront invalidation: TimedOut')
@@ -301,10 +327,46 @@ describe('summary and result line', () => {
     )
   })
 
+  it('keeps the heading and counts of a huge verification section, saying the rest is in the log', () => {
+    // 200 stale URLs whose hostile names escape to six bytes a character: megabytes of tables.
+    const name = (i: number): string => `/${'<|>'.repeat(1300)}/${i}.html`
+    const checks = Array.from({ length: 200 }, (_, i) => ({
+      path: name(i),
+      submitted: name(i),
+      kind: 'path' as const,
+      url: `https://d.example${name(i)}`,
+      outcome: 'stale' as const,
+      detail: 'HTTP 200, Hit, Age 999 s',
+      cause: {
+        cause: ['the invalidated path is not the cache key viewers use here'],
+        fix: [{ code: name(i) }],
+      },
+    }))
+    const verification = {
+      dryRun: false,
+      onStale: 'fail' as const,
+      timedOut: false,
+      ms: 10,
+      targets: [{ id: 'E2EXAMPLE0000', base: 'https://d.example', candidates: 200, checks, unchecked: [] }],
+    }
+    const s = state({ records: [record('I1', 3, 'Completed')], verification })
+    const md = buildSummary(s, undefined, verifySummary(verification))
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(900 * 1024)
+    expect(md).toContain('### Edge verification: 200 stale')
+    expect(md).toContain(
+      '| <code>E2EXAMPLE0000</code> | https&#58;//d.example | 200 of 200 | 0 | 200 | 0 | 0 |',
+    )
+    expect(md).toMatch(
+      /\*\d+ more lines of this section are left out to keep this summary under GitHub's 1 MiB limit/,
+    )
+    expect(md).not.toContain('<details><summary>Every URL checked') // never an unclosed fold
+  })
+
   it('shows a dry run as Planned, with nothing "never submitted"', () => {
     const md = buildSummary(state({ dryRun: true }))
     expect(md).toContain('| <code>E2EXAMPLE0000</code> | 3 | 3 | 1 | – | Planned |')
     expect(md).toContain('3 distinct paths planned')
+    expect(md).toContain('**Paths to bill:** 3 for 3 requested') // nothing billed by a dry run
   })
 
   it('says why a run was skipped', () => {

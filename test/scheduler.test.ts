@@ -161,10 +161,14 @@ describe('submitDistribution', () => {
       'someone-else',
       files(2500).map((i) => `/other${i.value}`),
     )
-    await submitDistribution(s.options)
+    const infos: string[] = []
+    await submitDistribution({ ...s.options, log: { ...s.options.log, info: (m) => void infos.push(m) } })
     expect(s.api.invs).toHaveLength(2)
     expect(s.api.calls.filter((c) => c === 'create')).toHaveLength(2) // no refused create: it waited instead
     expect(s.clock.t).toBeGreaterThanOrEqual(25_000)
+    expect(infos).toContain(
+      'E2EXAMPLE0000: 1 invalidation already in progress (2,500 file paths, 0 wildcards) counts against the quotas',
+    )
   })
 
   it('warns once and relies on the quota retry when ListInvalidations is denied', async () => {

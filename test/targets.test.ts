@@ -51,6 +51,11 @@ describe('resolveAlias', () => {
     expect('error' in r && r.error).toMatch(message)
   })
 
+  it('counts the distributions listed in the right number', () => {
+    const r = resolveAlias('a.test', [{ id: 'E1', aliases: [] }])
+    expect('error' in r && r.error).toMatch(/\(1 distribution listed\)/)
+  })
+
   it('reports several exact owners', () => {
     const r = resolveAlias('a.test', [
       { id: 'E1', aliases: ['a.test'] },

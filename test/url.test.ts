@@ -278,12 +278,22 @@ describe('fileNotesWarnings', () => {
     notes.tooLong.push({ file: 'long/x', wildcard: '/long/*' }, { file: 'long/y', wildcard: '/long/*' })
     const [utf8, dots, long, more] = fileNotesWarnings('diff', notes)
     expect(utf8).toBe(
-      'diff: 7 file name(s) are not valid UTF-8, so their URL is unknown; skipped, not invalidated (rename them to UTF-8, as S3 keys are): "f0\\uFFFD.html", "f1\\uFFFD.html", "f2\\uFFFD.html", "f3\\uFFFD.html", "f4\\uFFFD.html" and 2 more',
+      'diff: 7 file names are not valid UTF-8, so their URL is unknown; skipped, not invalidated (rename them to UTF-8, as S3 keys are): "f0\\uFFFD.html", "f1\\uFFFD.html", "f2\\uFFFD.html", "f3\\uFFFD.html", "f4\\uFFFD.html" and 2 more',
     )
-    expect(dots).toMatch(/^diff: 1 key\(s\) hold a '\.' or '\.\.' segment.*; skipped: "a\/\.\.\/b"$/)
+    // Plurals right, never "(s)": one key holds, two files have.
+    expect(dots).toMatch(/^diff: 1 key holds a '\.' or '\.\.' segment.*; skipped: "a\/\.\.\/b"$/)
     expect(long).toMatch(
-      /^diff: 2 file\(s\) have a URL longer than CloudFront's 4,000 characters.*\("\/long\/\*"\): "long\/x", "long\/y"$/,
+      /^diff: 2 files have a URL longer than CloudFront's 4,000 characters.*\("\/long\/\*"\): "long\/x", "long\/y"$/,
     )
     expect(more).toBeUndefined()
+    const one = newFileNotes()
+    one.notUtf8.push('f\uFFFD.html')
+    one.tooLong.push({ file: 'long/x', wildcard: '/long/*' })
+    expect(fileNotesWarnings('files', one)).toEqual([
+      expect.stringMatching(
+        /^files: 1 file name is not valid UTF-8, so its URL is unknown; .*\(rename it to UTF-8/,
+      ),
+      expect.stringMatching(/^files: 1 file has a URL longer than/),
+    ])
   })
 })

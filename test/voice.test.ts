@@ -12,6 +12,7 @@ import { emptyState, endingLine } from '../src/report.js'
 import { resolveRange } from '../src/sources/event.js'
 import { apiError } from '../src/sources/github-api.js'
 import { speakAs, voice, WORKFLOW_VOICE } from '../src/voice.js'
+import { classifyAnswer, likelyCause, plainText } from '../src/verify/classify.js'
 
 const sdkError = (name: string, status = 400): Error =>
   Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } })
@@ -90,6 +91,24 @@ const ROWS: [string, () => unknown, RegExp, RegExp][] = [
     /give the range yourself, e\.g\. --diff v1\.2\.0\.\.HEAD/,
   ],
   [
+    'a stale directory URL: its fix',
+    () => plainText(likelyCause({ path: '/docs/', submitted: '/docs/index.html', kind: 'directory' }).fix),
+    /^add `\/docs\/` to 'paths' \(a file matched by 'files' gets its directory URL through 'index-document'\)$/,
+    /^add `\/docs\/` to --paths \(a file matched by --files gets its directory URL through --index-document\)$/,
+  ],
+  [
+    'a stale path of unknown cause: its fix',
+    () => plainText(likelyCause({ path: '/a.js', submitted: '/a.js', kind: 'path' }).fix),
+    /^check that 'prefix' \(or 'origin-path'\) maps .* that 'verify-url' reaches/,
+    /^check that --prefix \(or --origin-path\) maps .* that --verify-url reaches/,
+  ],
+  [
+    "an edge answer that is not CloudFront's",
+    () => classifyAnswer({ status: 200, at: 0 }, 0).detail,
+    /not answered by CloudFront \(check 'verify-url'\)$/,
+    /not answered by CloudFront \(check --verify-url\)$/,
+  ],
+  [
     'a GitHub token without permission',
     () => apiError(Object.assign(new Error('Forbidden'), { status: 403 }), 'compare', 'contents: read'),
     /add 'permissions: \{ contents: read \}' to the job$/,
@@ -116,7 +135,7 @@ const ROWS: [string, () => unknown, RegExp, RegExp][] = [
 
 /** What a terminal user never needs to read. */
 const WORKFLOW_WORDS =
-  /configure-aws-credentials|actions\/checkout|fetch-depth|permissions: \{|Input '|\b[a-z-]+: (true|false|auto|off)\b/
+  /configure-aws-credentials|actions\/checkout|fetch-depth|permissions: \{|Input '|\b[a-z-]+: (true|false|auto|off)\b|'(paths|files|prefix|origin-path|index-document|verify-url)'|job summary/
 
 afterEach(() => {
   speakAs(WORKFLOW_VOICE)
@@ -140,5 +159,12 @@ describe('voices', () => {
     expect(v.option('aws-region')).toBe('--region')
     expect(v.credentials).not.toContain('--dry-run')
     expect(v.results).toBe('the JSON on stdout')
+  })
+
+  it('with --profile given, the remedy is about that profile, not "pass --profile"', () => {
+    const v = cliVoice({ dryRun: false, json: false, profile: 'dev' })
+    expect(v.credentials).toBe(
+      'check that --profile dev is in ~/.aws/config (`aws configure list-profiles`), and for an SSO profile run `aws sso login --profile dev` first',
+    )
   })
 })

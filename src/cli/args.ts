@@ -5,8 +5,9 @@
  * - `--name value` or `--name=value`; a list flag may be repeated, each use adds a line.
  * - A boolean flag takes no value: `--wait` turns it on, `--no-wait` off. It never swallows the next
  *   argument, so `--wait -v` is two flags. `--wait=true|false` is accepted as an explicit form.
- * - A value flag never takes a known flag as its value: `--paths --wait` is a missing value, not the path
- *   "--wait" (`--paths=--wait` says so explicitly).
+ * - A value flag never takes a flag as its value: `--paths --wait` is a missing value, not the path
+ *   "--wait" (`--paths=--wait` says so explicitly); nor an unknown `--word`, most likely a mistyped flag
+ *   (`--paths --dryrun` would otherwise invalidate `/--dryrun` for real).
  * - Short flags are booleans and may be bundled: `-v`, `-vh`.
  * - `--` ends the flags; `-` alone is an argument (standard input).
  */
@@ -124,9 +125,13 @@ export function parseFlags(
       if (value === undefined) {
         const next = argv[i + 1]
         if (next === undefined) throw new UsageError(`--${name} needs a value (${f.arg ?? 'VALUE'})`)
-        if (isFlag(next)) {
+        // A known flag, or any `--word` (a mistyped flag, far likelier than a value written that way).
+        if (isFlag(next) || /^--[A-Za-z]/.test(next)) {
+          const unknown = isFlag(next)
+            ? ''
+            : ` (${unknownFlag(next.split('=')[0] ?? next, flags, options.elsewhere)})`
           throw new UsageError(
-            `--${name} needs a value (${f.arg ?? 'VALUE'}) before ${next}; write --${name}=${next} if that is the value`,
+            `--${name} needs a value (${f.arg ?? 'VALUE'}) before ${next}${unknown}; write --${name}=${next} if that is the value`,
           )
         }
         value = next

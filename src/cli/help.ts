@@ -97,6 +97,16 @@ export function flagLines(flags: readonly FlagSpec[]): string {
   return flags.map((f, i) => `  ${(left[i] ?? '').padEnd(width)}  ${f.help}`).join('\n')
 }
 
+/** The exit code of every command stopped by Ctrl-C (SIGINT; 143 for SIGTERM), as shells report it. */
+const INTERRUPTED = '130 interrupted (Ctrl-C)'
+
+/** A line cut at the last ', ' that keeps it within 100 columns (help lines stay within a terminal). */
+function wrap(line: string, width = 100): string {
+  if (line.length <= width) return line
+  const at = line.lastIndexOf(', ', width - 1)
+  return at === -1 ? line : `${line.slice(0, at + 1)}\n${line.slice(at + 2)}`
+}
+
 /** The --help text of a command. */
 export function commandHelp(command: Command): string {
   const p = PAGES[command]
@@ -115,7 +125,7 @@ export function commandHelp(command: Command): string {
     '',
     `Docs: ${DOCS_URL}/cli.md`,
     '',
-    `Exit codes: ${p.exit}`,
+    wrap(`Exit codes: ${p.exit.replace(/\.$/, '')}, ${INTERRUPTED}.`),
     '',
   ].join('\n')
 }
@@ -149,6 +159,6 @@ Run '${NAME} COMMAND --help' for a command's flags and examples.
 
 ${CREDENTIALS}
 
-Exit codes: 0 done, 1 failed, 2 bad flags or arguments.
+Exit codes: 0 done, 1 failed, 2 bad flags or arguments, ${INTERRUPTED}.
 `
 }

@@ -3,7 +3,7 @@
  * its table, sets up the terminal and the CLI's voice, runs it, and turns what went wrong into one line
  * and an exit code: 0 done, 1 failed, 2 bad flags or arguments (usage). See docs/cli.md.
  */
-import { errorMessage, InputError } from '../errors.js'
+import { CancelledError, errorMessage, InputError } from '../errors.js'
 import { warnIfUnsupportedNode } from '../node-support.js'
 import { parseTarget } from '../targets.js'
 import { VERSION } from '../version.js'
@@ -88,6 +88,7 @@ export async function runCli(argv: readonly string[], host: CliHost = processHos
   }
 
   const json = args.values.get('json') === 'true'
+  const profile = args.values.get('profile')?.trim() || undefined
   const wanted = args.values.get('color') !== 'false' && !json
   const term = new Terminal(host.stdout, host.stderr, {
     out: colorFor(host.stdout, host.env, wanted),
@@ -98,27 +99,41 @@ export async function runCli(argv: readonly string[], host: CliHost = processHos
     cliVoice({
       dryRun: command === 'invalidate',
       json,
+      ...(profile === undefined ? {} : { profile }),
       // `wait` takes the gate's list as arguments or standard input; only `-` can make it empty.
       ...(command === 'wait' ? { names: { 'wait-for': 'standard input' } } : {}),
     }),
   )
+  // Ctrl-C (SIGINT) or SIGTERM: stop waiting, print what was created (as the action writes its outputs
+  // on a cancelled run), clear the progress line, exit 130 (143). A second one ends the process at once.
+  const unlisten = host.onCancel?.((signal, again) => {
+    if (again) term.clearProgress()
+    else session.cancel.abort(new CancelledError(signal))
+  })
+  let code: number
   try {
-    return await (
-      await RUN[command]()
-    )(session)
+    code = await (await RUN[command]())(session)
   } catch (e) {
     term.clearProgress()
     if (e instanceof UsageError || e instanceof InputError) {
       term.error(`${errorMessage(e)} (see ${helpCommand(command)})`)
       return 2
     }
-    term.error(errorMessage(e))
+    term.error(errorMessage(session.stopReason ?? e))
     if (session.verbose && e instanceof Error && e.stack) term.say(e.stack)
-    return 1
+    code = 1
   } finally {
+    unlisten?.()
     restore()
     session.close()
   }
+  const cancelled: unknown = session.cancel.signal.reason
+  return cancelled instanceof CancelledError && code !== 0 ? cancelExitCode(cancelled.signal) : code
+}
+
+/** The exit code of a command stopped by a signal, as shells report it: 128 + its number (Ctrl-C: 130). */
+export function cancelExitCode(signal: string): number {
+  return 128 + (signal === 'SIGTERM' ? 15 : 2)
 }
 
 /** The help to point at after a usage error. */
@@ -141,5 +156,26 @@ function processHost(): CliHost {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
       return Buffer.concat(chunks).toString('utf8')
     },
+    onCancel: (handler) => {
+      let signalled: NodeJS.Signals | undefined
+      const on = (signal: NodeJS.Signals): void => {
+        const again = signalled !== undefined
+        signalled ??= signal
+        handler(signal, again)
+        if (again) process.exit(cancelExitCode(signalled))
+        // What is left takes milliseconds; if something still holds the process, do not keep a person
+        // (or a CI runner's grace period) waiting.
+        setTimeout(() => process.exit(cancelExitCode(signal)), CANCEL_EXIT_MS).unref()
+      }
+      process.on('SIGINT', on)
+      process.on('SIGTERM', on)
+      return () => {
+        process.off('SIGINT', on)
+        process.off('SIGTERM', on)
+      }
+    },
   }
 }
+
+/** After a cancel, the longest the CLI takes to print what it made and exit (as the action, main.ts). */
+const CANCEL_EXIT_MS = 4000

@@ -23,6 +23,11 @@ export interface CliHost {
   /** Seams for tests: the CloudFront client and the clock. */
   connect?: (options: ConnectOptions) => Promise<CloudFrontApi>
   clock?: Clock
+  /**
+   * Call `handler` on Ctrl-C (SIGINT) or SIGTERM; returns what stops listening. `again` is true from
+   * the second signal on, after which the host ends the process at once.
+   */
+  onCancel?(handler: (signal: NodeJS.Signals, again: boolean) => void): () => void
 }
 
 /** Raised when --timeout passes in a read-only command. */
@@ -35,6 +40,8 @@ export class Session {
   readonly json: boolean
   readonly verbose: boolean
   private readonly controller = new AbortController()
+  /** Aborted by Ctrl-C or SIGTERM (its reason a CancelledError): the command stops and says what it did. */
+  readonly cancel = new AbortController()
   private timer: NodeJS.Timeout | undefined
   private api: Promise<CloudFrontApi> | undefined
 
@@ -53,10 +60,15 @@ export class Session {
     return this.args.values.get(name)
   }
 
-  /** The client, connected once with --profile and --region. */
+  /**
+   * The client, connected once with --profile and --region. With --timeout, as the pipeline does: an
+   * endpoint no call ever reached is declared unreachable after a quarter of it (at most 45 s), naming
+   * the host and the error, rather than retried until "timeout reached".
+   */
   connect(): Promise<CloudFrontApi> {
     const region = readRegion(this.flag('region') ?? '', this.host.env)
-    this.api ??= this.connector()({ region, userAgent: `cloudfront-invalidate/${VERSION}` })
+    const timeoutMs = readTimeout(this.flag('timeout') ?? '')
+    this.api ??= this.connector()({ region, userAgent: `cloudfront-invalidate/${VERSION}`, timeoutMs })
     return this.api
   }
 
@@ -69,7 +81,7 @@ export class Session {
       )
   }
 
-  /** The deadline of the whole command (--timeout), started on first use. */
+  /** The deadline of the whole command (--timeout), started on first use; a cancel aborts it too. */
   get signal(): AbortSignal {
     if (this.timer === undefined) {
       const ms = readTimeout(this.flag('timeout') ?? '')
@@ -78,8 +90,24 @@ export class Session {
           this.controller.abort(new CommandTimeout(`timeout ${formatDuration(ms)} reached; raise --timeout`)),
         ms,
       )
+      const onCancel = (): void => this.controller.abort(this.cancel.signal.reason)
+      if (this.cancel.signal.aborted) onCancel()
+      else this.cancel.signal.addEventListener('abort', onCancel, { once: true })
     }
     return this.controller.signal
+  }
+
+  /**
+   * Why the command was stopped (--timeout or a cancel), when it was: a clearer line than the error of
+   * the request it cut short ("Request aborted").
+   */
+  get stopReason(): Error | undefined {
+    const reason: unknown = this.cancel.signal.aborted
+      ? this.cancel.signal.reason
+      : this.controller.signal.aborted
+        ? this.controller.signal.reason
+        : undefined
+    return reason instanceof Error ? reason : undefined
   }
 
   /** Retries of throttling, 5xx and dropped connections, told on stderr, until the deadline. */

@@ -12,6 +12,8 @@ export interface VoiceOptions {
   json: boolean
   /** Inputs this command takes otherwise than as their flag (`wait` reads `wait-for` from arguments). */
   names?: Readonly<Record<string, string>>
+  /** The --profile given, if any: then the remedy is about that profile, not "pass --profile". */
+  profile?: string
 }
 
 /** A value as a shell would need it typed: bare when safe, else single-quoted. */
@@ -31,11 +33,16 @@ export function cliVoice(options: VoiceOptions): Voice {
           : `${flag(name)} ${shellWord(value)}`,
     inputLabel: flag,
     credentials:
-      'set AWS_PROFILE or pass --profile (for an SSO profile, run `aws sso login --profile NAME` first), or set ' +
-      'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' +
+      (options.profile === undefined
+        ? 'set AWS_PROFILE or pass --profile (for an SSO profile, run `aws sso login --profile NAME` first), or set ' +
+          'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'
+        : `check that --profile ${shellWord(options.profile)} is in ~/.aws/config (\`aws configure list-profiles\`), ` +
+          `and for an SSO profile run \`aws sso login --profile ${shellWord(options.profile)}\` first`) +
       (options.dryRun ? '; --dry-run plans without AWS' : ''),
     moreHistory: 'fetch more history (`git fetch --unshallow`)',
     grant: (permission) => `use a token (--github-token or GITHUB_TOKEN) that has '${permission}'`,
     results: options.json ? 'the JSON on stdout' : 'the table above',
+    // No job summary on a terminal: the run prints each stale URL's cause and fix on stderr.
+    details: 'the lines above',
   }
 }

@@ -165,6 +165,8 @@ const SHOWN_TAGS = 5
  * The SDK's own message is kept at the end: it may say more than we know.
  */
 export function explain(e: unknown, operation: string, target: string, context: ErrorContext = {}): string {
+  // Already one line for the whole run, naming the endpoint: no operation or target to add.
+  if (e instanceof UnreachableError) return e.message
   const name = errorName(e)
   const raw = shape(e).message
   const message = typeof raw === 'string' && raw !== '' ? raw : String(e)

@@ -132,7 +132,7 @@ async function loadExisting(tracker: Tracker, o: SubmitOptions, retry: RetryCont
   }
   if (tracker.size > 0) {
     o.log.info(
-      `${o.distributionId}: ${plural(tracker.size, 'invalidation')} already in progress (${plural(tracker.inFlight.files, 'file path')}, ${plural(tracker.inFlight.wildcards, 'wildcard')}) count against the quotas`,
+      `${o.distributionId}: ${plural(tracker.size, 'invalidation')} already in progress (${plural(tracker.inFlight.files, 'file path')}, ${plural(tracker.inFlight.wildcards, 'wildcard')}) ${tracker.size === 1 ? 'counts' : 'count'} against the quotas`,
     )
   }
 }

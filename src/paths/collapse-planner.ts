@@ -9,6 +9,7 @@ import { PRIOR_MIN_DIRECT_PATHS, ruleCollapses, type TreeCounts } from './collap
 import { Trie, type Dir, type Fate } from './collapse-trie.js'
 import type { Item } from './encode.js'
 import { Heap } from './heap.js'
+import { plural } from '../format.js'
 
 /** An entry of the `maxPaths` phase's heap: a snapshot of a directory's live values when pushed. */
 interface Candidate {
@@ -190,7 +191,7 @@ export class Planner {
     if (this.billed() > maxPaths && this.root.items >= 2) {
       this.choose(this.root)
       this.warnings.push(
-        `max-paths ${maxPaths}: collapsed to /*, which invalidates every cached object of the distribution (${this.input.length} paths requested)`,
+        `max-paths ${maxPaths}: collapsed to /*, which invalidates every cached object of the distribution (${plural(this.input.length, 'path')} requested)`,
       )
     }
     if (this.billed() > maxPaths) {

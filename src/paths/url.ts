@@ -8,7 +8,7 @@
  */
 import { MAX_PATH_LENGTH } from '../constants.js'
 import { quote } from '../errors.js'
-import { formatCount } from '../format.js'
+import { formatCount, plural } from '../format.js'
 import { PathError, encodePath, resolveDotSegments } from './encode.js'
 import type { Item } from './encode.js'
 import type { FileRun } from './walk.js'
@@ -57,18 +57,18 @@ export function fileNotesWarnings(source: string, notes: FileNotes): string[] {
       .join(', ') + (files.length > SHOWN_NAMES ? ` and ${formatCount(files.length - SHOWN_NAMES)} more` : '')
   if (notes.notUtf8.length > 0) {
     warnings.push(
-      `${source}: ${formatCount(notes.notUtf8.length)} file name(s) are not valid UTF-8, so their URL is unknown; skipped, not invalidated (rename them to UTF-8, as S3 keys are): ${list(notes.notUtf8)}`,
+      `${source}: ${plural(notes.notUtf8.length, 'file name')} ${notes.notUtf8.length === 1 ? 'is' : 'are'} not valid UTF-8, so ${notes.notUtf8.length === 1 ? 'its URL is unknown; skipped, not invalidated (rename it' : 'their URL is unknown; skipped, not invalidated (rename them'} to UTF-8, as S3 keys are): ${list(notes.notUtf8)}`,
     )
   }
   if (notes.dotSegments.length > 0) {
     warnings.push(
-      `${source}: ${formatCount(notes.dotSegments.length)} key(s) hold a '.' or '..' segment, which browsers resolve away before they ask, so no cached URL names them; skipped: ${list(notes.dotSegments)}`,
+      `${source}: ${plural(notes.dotSegments.length, 'key')} ${notes.dotSegments.length === 1 ? 'holds' : 'hold'} a '.' or '..' segment, which browsers resolve away before they ask, so no cached URL names them; skipped: ${list(notes.dotSegments)}`,
     )
   }
   if (notes.tooLong.length > 0) {
     const wildcards = [...new Set(notes.tooLong.map((t) => t.wildcard))]
     warnings.push(
-      `${source}: ${formatCount(notes.tooLong.length)} file(s) have a URL longer than CloudFront's ${formatCount(MAX_PATH_LENGTH)} characters; each is invalidated through the wildcard of its nearest directory short enough (${list(wildcards)}): ${list(notes.tooLong.map((t) => t.file))}`,
+      `${source}: ${plural(notes.tooLong.length, 'file')} ${notes.tooLong.length === 1 ? 'has' : 'have'} a URL longer than CloudFront's ${formatCount(MAX_PATH_LENGTH)} characters; each is invalidated through the wildcard of its nearest directory short enough (${list(wildcards)}): ${list(notes.tooLong.map((t) => t.file))}`,
     )
   }
   return warnings

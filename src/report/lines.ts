@@ -40,9 +40,10 @@ export function resultLine(s: RunState, views: readonly TargetView[] = targetVie
   if (s.gate) return gateLine(s, views, status, time)
   switch (status) {
     case 'Planned':
+      if (batches === 0) return `Dry run: nothing to invalidate: ${skipReason(s)}.`
       return `Dry run: would invalidate ${pathsPhrase(views)} in ${plural(batches, 'batch', 'batches')} (no AWS call made).`
     case 'Skipped':
-      return `Nothing to invalidate: ${s.skipReasons.length > 0 ? s.skipReasons.join('; ') : 'no paths left after normalisation'}.`
+      return `Nothing to invalidate: ${skipReason(s)}.`
     case 'Completed':
       return `Invalidated ${pathsPhrase(views)}: ${plural(records, 'invalidation')} Completed${time}.`
     case 'InProgress':
@@ -57,6 +58,11 @@ export function resultLine(s: RunState, views: readonly TargetView[] = targetVie
   }
 }
 
+/** Why a run had nothing to invalidate. */
+function skipReason(s: RunState): string {
+  return s.skipReasons.length > 0 ? s.skipReasons.join('; ') : 'no paths left after normalisation'
+}
+
 /** The result line of a `wait-for` gate. */
 function gateLine(s: RunState, views: readonly TargetView[], status: string, time: string): string {
   const n = s.records.length
@@ -65,14 +71,17 @@ function gateLine(s: RunState, views: readonly TargetView[], status: string, tim
   const all = (s.gateAll ?? []).join(', ')
   switch (status) {
     case 'Skipped':
-      return `Nothing to wait for: ${voice().option('wait-for')} lists no invalidation (the deploy step made none).`
+      return `Nothing to wait for: ${voice().option('wait-for')} lists no invalidation (the run it comes from made none).`
     case 'Planned':
       return `Dry run: would wait for ${plural(s.gateTargets ?? 0, 'invalidation')}${all === '' ? '' : ` and everything in progress on ${all}`} (no AWS call made).`
     case 'Completed':
       if (n === 0) return `Nothing in progress on ${all}: every invalidation there is Completed.`
       return `Waited for ${plural(n, 'invalidation')} on ${where}: all Completed${time}.`
-    default:
-      return `${status}${time}: ${completed} of ${plural(n, 'invalidation')} on ${where} Completed.`
+    default: {
+      // Named by id but never found (NoSuchInvalidation) still counts in what was to wait for.
+      const asked = all === '' ? Math.max(n, s.gateTargets ?? 0) : n
+      return `${status}${time}: ${completed} of ${plural(asked, 'invalidation')} on ${where} Completed.`
+    }
   }
 }
 
@@ -126,7 +135,7 @@ export function endingLine(
       s.ending === 'timeout'
         ? `; timeout ${formatDuration(timeoutMs)} reached with ${plural(pending.length, 'invalidation')} not Completed yet`
         : ''
-    return `${what}${timedOut}; ${created}${s.records.length > 0 ? `, their ids are in ${voice().results}` : ''}.`
+    return `${what}${timedOut}; ${created}${s.records.length === 0 ? '' : `, ${s.records.length === 1 ? 'its id is' : 'their ids are'} in ${voice().results}`}.`
   }
   const limit = `timeout ${formatDuration(timeoutMs)} reached`
   if (unsubmitted.length > 0) {

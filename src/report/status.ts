@@ -20,7 +20,10 @@ export interface TargetView {
   /** Batches planned but never submitted, and the paths in them (not invalidated). */
   unsubmitted: number
   unsubmittedPaths: number
-  /** Paths requested, and billed (submitted: a wildcard or tag counts as one), for this target. */
+  /**
+   * Paths requested, and billed: submitted (a wildcard or tag counts as one), for this target. A batch
+   * never submitted is not billed; in a dry run, what would be.
+   */
   requested: number
   billed: number
   error?: string
@@ -57,6 +60,9 @@ export function targetViews(s: RunState): TargetView[] {
       unsubmittedPaths: 0,
       requested: plan?.requested.length ?? 0,
       billed: plan?.items.length ?? 0,
+    }
+    if (!s.dryRun && !s.gate && plan !== undefined && records.length < batches) {
+      view.billed = records.reduce((n, r) => n + r.pathCount, 0)
     }
     if (view.unsubmitted > 0 && plan !== undefined) {
       const sent = new Set(records.map((r) => r.batch))
@@ -108,7 +114,8 @@ export function stepFails(s: RunState, status: RunStatus = runStatus(s)): boolea
 /** The mark shown beside the status in the summary heading: the outcome at a glance. */
 export function statusMark(s: RunState, status: RunStatus = runStatus(s)): string {
   if (stepFails(s, status)) return '❌'
-  if (staleCount(s) > 0) return '⚠️' // `on-stale: warn`: Completed, but not everywhere fresh
+  // `on-stale: warn`: Completed, but not everywhere fresh; or asked to verify, and nothing could be.
+  if (staleCount(s) > 0 || verifiedNothing(s)) return '⚠️'
   return status === 'InProgress' || status === 'TimedOut' ? '⏳' : '✅'
 }
 
@@ -121,6 +128,16 @@ export function staleCount(s: RunState): number {
 }
 
 /**
+ * Verification ran (not a dry run, not cut short) and found no URL fresh: every URL was unverifiable
+ * (403, 404, no CloudFront answer) or nothing could be checked (only tags, wildcards with no known object).
+ */
+function verifiedNothing(s: RunState): boolean {
+  const v = s.verification
+  if (v === undefined || v.dryRun || s.verifyFailure !== undefined) return false
+  return !v.targets.some((t) => t.checks.some((c) => c.outcome === 'fresh' || c.outcome === 'stale'))
+}
+
+/**
  * What the summary heading adds after the status about edge verification, so that a Completed run whose
  * URLs are stale (or could not be verified) never reads as a clean success.
  */
@@ -128,6 +145,7 @@ export function verifyHeading(s: RunState): string {
   const stale = staleCount(s)
   if (stale > 0) return `, but ${plural(stale, 'URL')} stale at the edge`
   if (s.verifyFailure !== undefined) return ', but edge verification failed'
+  if (verifiedNothing(s)) return ', but nothing could be verified at the edge'
   if (s.verification !== undefined && !s.verification.dryRun) return ', verified at the edge'
   return ''
 }

@@ -59,9 +59,38 @@ export function buildSummary(s: RunState, budget = SUMMARY_BUDGET_BYTES, section
   } else if (s.timings.totalMs !== undefined) {
     out.add(`**Waited:** ${formatDuration(s.timings.totalMs)}`, '')
   }
-  if (sections !== '') out.add(...sections.replace(/\n$/, '').split('\n'))
-  pathList(submittedPaths(s), s.dryRun ? 'planned' : 'submitted', out)
+  if (sections !== '') addSection(sections, out)
+  // Paths of batches never submitted are in the list too (they are what to retry): then it is the plan.
+  const partly = views.some((v) => v.unsubmitted > 0)
+  pathList(
+    submittedPaths(s),
+    s.dryRun ? 'planned' : partly ? 'planned (not all submitted)' : 'submitted',
+    out,
+  )
   return out.text()
+}
+
+/**
+ * A section built elsewhere (edge verification's), whole when it fits. Hostile file names can make its
+ * tables megabytes (each escaped character takes six bytes): then its lines up to its first folded
+ * block (the heading, the counts, the stale URLs), as many as fit, and a line saying the rest is in the
+ * log, rather than dropping the section without a word.
+ */
+function addSection(section: string, out: BoundedLines): void {
+  const lines = section.replace(/\n$/, '').split('\n')
+  if (out.add(...lines)) return
+  const reserve = 1000 // the line below, and the path list's head
+  let shown = 0
+  for (const line of lines) {
+    if (line.startsWith('<details>') || Buffer.byteLength(line) + 1 > out.left - reserve) break
+    out.add(line)
+    shown++
+  }
+  out.add(
+    '',
+    `*${plural(lines.length - shown, 'more line')} of this section ${lines.length - shown === 1 ? 'is' : 'are'} left out to keep this summary under GitHub's 1 MiB limit: the step log has the detail.*`,
+    '',
+  )
 }
 
 function targetTable(views: readonly TargetView[], out: BoundedLines): void {
@@ -150,14 +179,20 @@ function wildcardTable(s: RunState, out: BoundedLines): void {
 }
 
 function costAndTimings(s: RunState, views: readonly TargetView[], out: BoundedLines): void {
+  const t = s.timings
+  // Nothing planned (a bad input, a source that failed): no cost to speak of, no plan to time.
+  if (s.plans.length === 0) {
+    if (t.totalMs !== undefined) out.add(`**Timings:** total ${formatDuration(t.totalMs)}`)
+    return
+  }
   const billed = views.reduce((n, v) => n + v.billed, 0)
   const requested = views.reduce((n, v) => n + v.requested, 0)
   const basis = views.length > 1 ? `, totals over ${plural(views.length, 'distribution')}` : ''
+  const billedWord = s.dryRun ? 'Paths to bill' : 'Billed paths'
   out.add(
-    `**Billed paths:** ${formatCount(billed)} for ${formatCount(requested)} requested${basis} (a wildcard or tag counts as one). CloudFront gives ${formatCount(FREE_PATHS_PER_MONTH)} free paths a month per account, then $${PRICE_PER_PATH_USD} a path: at most ${costEstimate(billed)} for this run.`,
+    `**${billedWord}:** ${formatCount(billed)} for ${formatCount(requested)} requested${basis} (a wildcard or tag counts as one). CloudFront gives ${formatCount(FREE_PATHS_PER_MONTH)} free paths a month per account, then $${PRICE_PER_PATH_USD} a path: at most ${costEstimate(billed)} for this run.`,
     '',
   )
-  const t = s.timings
   out.add(
     `**Timings:** plan ${formatDuration(t.planMs)}` +
       (t.submitMs === undefined ? '' : `, submitted by ${formatDuration(t.submitMs)}`) +

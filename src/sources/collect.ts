@@ -8,6 +8,7 @@ import { readInputFile } from '../input-file.js'
 import type { Item } from '../paths/encode.js'
 import { errorMessage, forInput, InputError, quote } from '../errors.js'
 import { plural } from '../format.js'
+import { voice } from '../voice.js'
 import { dedupeItems, PathError } from '../paths/encode.js'
 import type { TreeCounts } from '../paths/collapse.js'
 import {
@@ -171,7 +172,8 @@ export async function collectSources(inputs: Inputs, log: DiffLog, deadline?: De
     const { runs } = walk()
     const count = runs.reduce((n, run) => n + run.names.length, 0)
     log.info(`files: ${plural(count, 'file')} under ${quote(inputs.root)} selected`)
-    if (count === 0) sources.empty.push(`no file under ${quote(inputs.root)} matches 'files'`)
+    if (count === 0)
+      sources.empty.push(`no file under ${quote(inputs.root)} matches ${voice().option('files')}`)
     sources.shared = sources.shared.concat(toItems('files', { runs }))
   }
 

@@ -8,6 +8,7 @@
  * invalidation, is fresh. Only a CloudFront cache hit can say anything; other answers are unverifiable.
  */
 import { VERIFY_CLOCK_SKEW_MS } from '../constants.js'
+import { voice } from '../voice.js'
 import { wildcardCovering } from './browser-url.js'
 import type { Candidate } from './candidates.js'
 
@@ -38,7 +39,7 @@ export function classifyAnswer(a: EdgeAnswer, invalidatedAt: number): { outcome:
   if (a.xCache === undefined) {
     return {
       outcome: 'unverifiable',
-      detail: `HTTP ${a.status} without X-Cache: not answered by CloudFront (check verify-url)`,
+      detail: `HTTP ${a.status} without X-Cache: not answered by CloudFront (check ${voice().option('verify-url')})`,
     }
   }
   const kind = a.xCache.trim().split(/\s/)[0]?.toLowerCase() ?? ''
@@ -96,7 +97,7 @@ export function likelyCause(c: Candidate): Cause {
       fix: [
         'add ',
         { code: c.path },
-        " to 'paths' (a file matched by 'files' gets its directory URL through 'index-document')",
+        ` to ${voice().option('paths')} (a file matched by ${voice().option('files')} gets its directory URL through ${voice().option('index-document')})`,
       ],
     }
   }
@@ -156,7 +157,7 @@ export function likelyCause(c: Candidate): Cause {
         : 'the invalidated path is not the cache key viewers use here',
     ],
     fix: [
-      "check that 'prefix' (or 'origin-path') maps files to the URLs viewers request, that 'verify-url' reaches this distribution, and that no cache in front of CloudFront keeps copies",
+      `check that ${voice().option('prefix')} (or ${voice().option('origin-path')}) maps files to the URLs viewers request, that ${voice().option('verify-url')} reaches this distribution, and that no cache in front of CloudFront keeps copies`,
       ...(c.path.endsWith('/')
         ? ['; ', { code: c.path.slice(0, -1) || '/' }, ' without the slash is a key of its own']
         : []),

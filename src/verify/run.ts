@@ -280,10 +280,21 @@ async function logChecks(result: VerifyResult, io: Io): Promise<void> {
     io.info(
       `${t.id}: ${n.fresh} fresh, ${n.stale} stale, ${n.unverifiable} unverifiable, ${n.unchecked} unchecked (${t.checks.length} of ${plural(t.candidates, 'URL')} sampled at ${t.base})`,
     )
+    // Each stale URL with its cause and fix, outside the group: what to do next must be seen (a terminal
+    // has no job summary, and shows only the start of a group).
+    for (const c of t.checks) {
+      if (c.outcome !== 'stale' || c.cause === undefined) continue
+      io.info(`  stale ${c.path}: ${plainText(c.cause.cause)}. Fix: ${plainText(c.cause.fix)}.`)
+    }
     if (t.checks.length > 0 && n.fresh === 0 && n.stale === 0 && n.unverifiable > 0) {
       const first = t.checks.find((c) => c.outcome === 'unverifiable')
       io.warning(
         `${t.id}: nothing could be verified at ${t.base}: every URL checked was unverifiable (e.g. ${first?.path ?? ''}: ${first?.detail ?? ''})`,
+      )
+    } else if (t.checks.length === 0 && t.unchecked.length > 0) {
+      const first = t.unchecked[0]
+      io.warning(
+        `${t.id}: nothing could be verified at the edge: no URL to request among what was invalidated (e.g. ${first?.item ?? ''}: ${first?.why ?? ''})`,
       )
     }
   }
@@ -317,7 +328,7 @@ function settle(result: VerifyResult, io: Io): void {
     .map(({ t, c }) => `${t.id} ${c.path} (${plainText(c.cause?.cause ?? [])})`)
     .join('; ')
   const more = stale.length > SHOWN_STALE ? ` and ${stale.length - SHOWN_STALE} more` : ''
-  const message = `${plural(stale.length, 'URL')} still ${stale.length === 1 ? 'serves' : 'serve'} a copy cached before the invalidation: ${shown}${more}. See the job summary for each fix.`
+  const message = `${plural(stale.length, 'URL')} still ${stale.length === 1 ? 'serves' : 'serve'} a copy cached before the invalidation: ${shown}${more}. See ${voice().details} for each fix.`
   if (result.onStale === 'fail') throw new Error(`${message} (${voice().setting('on-stale', 'fail')})`)
   io.warning(`${message} (${voice().setting('on-stale', 'warn')})`, 'stale at the edge')
 }

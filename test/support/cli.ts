@@ -22,6 +22,8 @@ export interface CliRunOptions {
   connect?: (options: ConnectOptions) => Promise<CloudFrontApi>
   /** The Node.js version the CLI sees (default a supported one: vitest runs on this machine's Node 20). */
   nodeVersion?: string
+  /** Press Ctrl-C (or send `signal`) once the output so far matches `when`. */
+  cancel?: { when: RegExp; signal?: NodeJS.Signals }
 }
 
 /** Run `cloudfront-invalidate ARGV` in this process. */
@@ -29,15 +31,31 @@ export async function cli(argv: string[], o: CliRunOptions = {}): Promise<CliRun
   let stdout = ''
   let stderr = ''
   let both = ''
+  let onCancel: ((signal: NodeJS.Signals, again: boolean) => void) | undefined
+  let cancelled = false
+  const seen = (t: string): void => {
+    both += t
+    if (o.cancel === undefined || cancelled || onCancel === undefined || !o.cancel.when.test(both)) return
+    cancelled = true
+    const handler = onCancel
+    // As a signal arrives: from outside, after the write that showed what was awaited.
+    setImmediate(() => handler(o.cancel?.signal ?? 'SIGINT', false))
+  }
   const code = await runCli(argv, {
     env: o.env ?? {},
     stdout: {
-      write: (t: string) => ((stdout += t), (both += t)),
+      write: (t: string) => ((stdout += t), seen(t)),
       ...(o.tty ? { isTTY: true } : {}),
     },
     stderr: {
-      write: (t: string) => ((stderr += t), (both += t)),
+      write: (t: string) => ((stderr += t), seen(t)),
       ...(o.tty ? { isTTY: true } : {}),
+    },
+    onCancel: (handler) => {
+      onCancel = handler
+      return () => {
+        onCancel = undefined
+      }
     },
     readStdin: () => Promise.resolve(o.stdin ?? ''),
     nodeVersion: o.nodeVersion ?? 'v24.0.0',

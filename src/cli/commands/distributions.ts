@@ -58,7 +58,7 @@ export async function distributions(s: Session): Promise<number> {
     const error = s.signal.aborted
       ? e
       : new Error(explain(e, 'ListDistributions', 'this account'), { cause: e })
-    json?.end({ error: errorMessage(error) })
+    json?.end({ error: errorMessage(s.stopReason ?? error) })
     throw error
   }
   json?.end({})

@@ -115,7 +115,7 @@ export async function list(s: Session): Promise<number> {
   } catch (e) {
     // Keep the document whole: what was listed, why it stopped, and the marker to resume from (the page
     // that failed was not printed).
-    json?.end({ nextMarker: pageMarker ?? null, error: errorMessage(e) })
+    json?.end({ nextMarker: pageMarker ?? null, error: errorMessage(s.stopReason ?? e) })
     if (!json && pageMarker !== undefined) s.term.say(`Stopped; resume with --marker ${pageMarker}`)
     throw e
   }

@@ -28,14 +28,19 @@ export async function runPipeline(s: Session, read: InputReader, gate: boolean):
     // No GITHUB_WORKSPACE: relative files are read from the current directory.
     await execute(read, { ...s.host.env, GITHUB_WORKSPACE: undefined }, io, {
       connect: s.connector(),
+      // Ctrl-C: the run stops waiting, and its outputs (what was created) are printed below as usual.
+      signal: s.cancel.signal,
       ...(s.host.clock === undefined ? {} : { clock: s.host.clock }),
     })
   } catch (e) {
     failure = e
   }
   s.term.clearProgress()
+  // A bad flag value (exit 2) is a usage error: one line on stderr and nothing on stdout, although the
+  // run (which sets its outputs on every ending, for a workflow) did write outputs saying nothing was made.
+  if (failure instanceof InputError) throw failure
   if (s.json) {
-    if (outputs.size > 0 || (failure !== undefined && !(failure instanceof InputError))) {
+    if (outputs.size > 0 || failure !== undefined) {
       s.term.printJson(jsonDocument(outputsJson(outputs, failure)))
     }
   } else if (outputs.size > 0) {
@@ -43,7 +48,6 @@ export async function runPipeline(s: Session, read: InputReader, gate: boolean):
   }
   if (failure === undefined) return 0
   // The error last, below the result, where it is seen.
-  if (failure instanceof InputError) throw failure
   s.term.error(errorMessage(failure))
   if (s.verbose && failure instanceof Error && failure.stack) s.term.say(failure.stack)
   return 1
