@@ -5,7 +5,7 @@
  * Retrying a create is safe because its CallerReference is deterministic: CloudFront answers a repeat
  * with the invalidation it already made.
  */
-import type { Clock } from './clock.js'
+import { untilAborted, type Clock } from './clock.js'
 import { classify, errorName } from './errors.js'
 
 export interface RetryContext {
@@ -31,7 +31,8 @@ export function backoff(attempt: number, random: () => number = Math.random): nu
 export async function withRetry<T>(what: string, ctx: RetryContext, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn()
+      // Bounded by the deadline even where the call itself is not (see untilAborted).
+      return await untilAborted(fn(), ctx.signal)
     } catch (e) {
       if (ctx.signal.aborted || classify(e) !== 'transient') throw e
       const delay = backoff(attempt)
