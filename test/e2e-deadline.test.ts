@@ -125,7 +125,7 @@ describe('timeout bounds AWS credentials', () => {
     })
     expectExit(run, 1)
     expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
-      'timeout 3.0 s reached before every batch was submitted: 0 invalidations created; 1 batch never submitted (E2EXAMPLE0000: 1 of 1), so their paths were not invalidated. Raise \'timeout\'.',
+      "timeout 3.0 s reached before every batch was submitted: 0 invalidations created; 1 batch never submitted (E2EXAMPLE0000: 1 of 1), so their paths were not invalidated. Raise 'timeout'.",
     ])
     expect(run.outputs.status).toBe('Failed')
     expect(gitHub.requests.slice(before).some((r) => r.method === 'POST')).toBe(true) // STS was asked
