@@ -2,8 +2,8 @@
  * Our retry on top of the SDK's. The SDK's standard mode already tries 3 times; a longer burst of
  * throttling, 5xx or dropped connections should not fail a deploy that still has time left, so we keep
  * retrying with capped exponential backoff until the step's deadline (the abort signal) says stop.
- * Retrying a create is safe because its CallerReference is deterministic: CloudFront answers a repeat
- * with the invalidation it already made.
+ * Retrying a create is safe because it keeps its CallerReference (scheduler.ts): CloudFront answers a
+ * repeat with the invalidation it already made.
  */
 import { untilAborted, type Clock } from './clock.js'
 import { classify, errorName } from './errors.js'
