@@ -5,7 +5,8 @@
  * is rendered the way GitHub renders Markdown (marked, GitHub's own styles from github-markdown-css) in
  * headless Chromium, and the rendered summary is saved as a PNG. Rerun it after changing the summary.
  *
- *   apt-get install -y chromium    (once; or CHROMIUM=/path/to/chrome to use another)
+ *   apt-get install -y chromium fonts-noto-color-emoji    (once; CHROMIUM=/path/to/chrome for another;
+ *                                                         without the font the heading's ✅ is a box)
  *   node --import tsx scripts/summary-png.ts [output.png]
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'

@@ -21,3 +21,10 @@ if (process.env.CLOUDFRONT_INVALIDATE_MODE === 'cli') {
   const { run } = await import('./main.js')
   await run()
 }
+
+// Outputs, summary and the last line are written. Whatever still runs past the deadline (a credential
+// process the AWS SDK started, a request to an endpoint that never answers: cloudfront/clock.ts
+// `untilAborted`) must not hold the step open; a run that ended cleanly has exited before this fires.
+setTimeout(() => {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit()))
+}, 1000).unref()

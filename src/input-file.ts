@@ -6,13 +6,15 @@
  * - at most MAX_INPUT_FILE_BYTES, checked before and while reading;
  * - text in UTF-8, or in UTF-16 with a byte-order mark: Windows PowerShell 5.1 writes UTF-16LE with one
  *   (`Out-File`, `>`, `Tee-Object`), and read as UTF-8 every line would turn into `%00`-riddled garbage.
+ * - inside the workspace when named there: a pull request can commit a symlink in place of the list;
  * Every problem is an InputError naming the input, the file as given and where it resolved to.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs'
 import type { Stats } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { MAX_INPUT_FILE_BYTES } from './constants.js'
 import { InputError, quote } from './errors.js'
+import { isWithin, realDirectory } from './paths/walk.js'
 
 /** Bytes asked of each read past the file's stated size (a file that grows, or /proc's size-0 files). */
 const READ_CHUNK = 64 * 1024
@@ -21,18 +23,44 @@ const READ_CHUNK = 64 * 1024
  * Check that `file` (relative to the workspace, or absolute) is a regular file within the size limit,
  * without opening it, and return its absolute path. For an early error, before anything else runs.
  *
- * @throws InputError(input) when it is missing, unreadable, not a regular file or too large.
+ * @throws InputError(input) when it is missing, unreadable, not a regular file or too large, or named
+ *   inside the workspace but leading out of it.
  */
 export function checkInputFile(input: string, file: string, workspace: string): string {
-  const full = inputFilePath(file, workspace)
+  const full = resolve(workspace, file)
   let st: Stats
   try {
     st = statSync(full)
   } catch (e) {
     throw cannotRead(input, file, full, e)
   }
+  checkInside(input, file, full, workspace)
   checkStats(input, file, full, st)
   return full
+}
+
+/**
+ * A file named inside the workspace must really lie there. The list is often a committed file, and a pull
+ * request can replace it with a symlink to the runner's own files (/proc/self/environ, credentials under
+ * the home directory), whose lines would then be printed as paths, or quoted as lines that are not a sync
+ * log. The walk keeps the same rule (walk.ts). A file outside the workspace that the workflow names
+ * itself (`${{ runner.temp }}/sync.log`) is read as given.
+ */
+function checkInside(input: string, file: string, full: string, workspace: string): void {
+  const ws = resolve(workspace)
+  const wsReal = realDirectory(ws)
+  if (!isWithin(full, ws) && !isWithin(full, wsReal)) return
+  let real: string
+  try {
+    real = realpathSync.native(full)
+  } catch (e) {
+    throw cannotRead(input, file, full, e)
+  }
+  if (isWithin(real, wsReal)) return
+  throw new InputError(
+    input,
+    `${quote(file)} leads to ${quote(real)}, outside the workspace (a symlink; resolved to ${full}): a file named inside the workspace is read only if it lies there, so give the target's own path if it is the list you mean`,
+  )
 }
 
 /**
@@ -89,10 +117,6 @@ export function decodeText(bytes: Buffer): string {
     return Buffer.from(bytes.subarray(2, end)).swap16().toString('utf16le')
   }
   return bytes.toString('utf8')
-}
-
-function inputFilePath(file: string, workspace: string): string {
-  return isAbsolute(file) ? file : resolve(workspace, file)
 }
 
 function checkStats(input: string, file: string, full: string, st: Stats): void {

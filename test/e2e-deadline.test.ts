@@ -1,7 +1,8 @@
 /**
  * End to end through the committed bundle: `timeout` bounds what `diff` waits for (issue 11 §3), a git
- * origin and a GitHub API that accept connections and never answer. Both are the fake GitHub server,
- * told to stay silent: it stands in for an HTTP git remote as well (every request is left open).
+ * origin and a GitHub API that accept connections and never answer, and what the AWS SDK waits for
+ * before a request goes out (credentials). All are the fake GitHub server, told to stay silent: it stands
+ * in for an HTTP git remote and for STS as well (every request is left open).
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -100,5 +101,35 @@ describe('timeout bounds diff', () => {
     expect(gitHub.requests.slice(before).map((r) => r.path)).toEqual([
       `/repos/octo/site/compare/${sha.C0}...${sha.C1}`,
     ])
+  })
+})
+
+describe('timeout bounds AWS credentials', () => {
+  it('STS that never answers a web identity token: the step ends at its deadline, not minutes later', async () => {
+    // How self-hosted runners on EKS (IRSA) get credentials: the SDK exchanges the token with STS before
+    // the first CloudFront request, without a timeout of ours and without the step's abort signal.
+    const ws = join(temp, 'sts')
+    mkdirSync(ws, { recursive: true })
+    writeFileSync(join(ws, 'token'), 'web-identity-token')
+    const before = gitHub.requests.length
+    const run = await runAction({
+      inputs: { ...RUNNER_DEFAULTS, 'distribution-id': 'E2EXAMPLE0000', paths: '/index.html', timeout: '3s' },
+      workspace: ws,
+      env: {
+        ...noAws,
+        AWS_WEB_IDENTITY_TOKEN_FILE: join(ws, 'token'),
+        AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy',
+        AWS_ENDPOINT_URL_STS: gitHub.url,
+      },
+      timeoutMs: 40_000,
+    })
+    expectExit(run, 1)
+    expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      "timeout 3.0 s reached before every batch was submitted: 0 invalidations created; 1 batch never submitted (E2EXAMPLE0000: 1 of 1), so their paths were not invalidated. Raise 'timeout'.",
+    ])
+    expect(run.outputs.status).toBe('Failed')
+    expect(gitHub.requests.slice(before).some((r) => r.method === 'POST')).toBe(true) // STS was asked
+    // Not a timed assertion on speed: before the fix, this step took 90 s.
+    expect(run.ms).toBeLessThan(20_000)
   })
 })

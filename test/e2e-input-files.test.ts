@@ -3,7 +3,7 @@
  * and §5). Both go through one reader: regular files only, of bounded size, decoded from UTF-8 or from
  * UTF-16 with a byte-order mark. Dry runs: no AWS call.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,14 +14,18 @@ const noAws = { AWS_ENDPOINT_URL_CLOUDFRONT: 'http://127.0.0.1:9', AWS_EC2_METAD
 const posix = process.platform !== 'win32'
 
 let ws: string
+/** A folder beside the workspace: the runner's own files, as far as the step is concerned. */
+let outside: string
 let closeSocket: () => Promise<void> = () => Promise.resolve()
 beforeAll(async () => {
   ws = mkdtempSync(join(tmpdir(), 'cfi-e2e-input-files-'))
+  outside = mkdtempSync(join(tmpdir(), 'cfi-e2e-input-files-outside-'))
   closeSocket = await makeSpecialFiles(ws)
 })
 afterAll(async () => {
   await closeSocket()
   rmSync(ws, { recursive: true, force: true })
+  rmSync(outside, { recursive: true, force: true })
 })
 
 function dryRun(inputs: Record<string, string>): Promise<ActionRun> {
@@ -71,4 +75,39 @@ describe.runIf(posix)('paths-file and sync-log: regular files of bounded size on
       expect(errors(run)).toEqual([expect.stringContaining(`Input '${input}': ${message}`) as string])
     })
   }
+})
+
+describe.runIf(posix)('paths-file and sync-log: a symlink out of the workspace is not followed', () => {
+  // A pull request can commit a symlink where the workflow expects its list (`paths-file: pages.txt`),
+  // leading to the runner's files: /proc/self/environ, credentials in the home directory. Read, their
+  // lines were printed as planned paths, or quoted as lines that are not a sync log.
+  for (const input of ['paths-file', 'sync-log']) {
+    it(`${input}: an input error naming the link, and nothing of the target in the log or summary`, async () => {
+      const secret = join(outside, `${input}.txt`)
+      writeFileSync(secret, '/runner-secret-line\nupload: ./runner-secret to s3://bucket/runner-secret\n')
+      symlinkSync(secret, join(ws, `${input}-link.txt`))
+      const run = await dryRun({ [input]: `${input}-link.txt` })
+      expectExit(run, 1)
+      expect(errors(run)).toEqual([
+        expect.stringMatching(
+          new RegExp(`^Input '${input}': "${input}-link\\.txt" leads to ".*", outside the workspace`),
+        ) as string,
+      ])
+      expect(run.stdout + run.stderr + run.summary).not.toContain('runner-secret')
+    })
+  }
+
+  it('a file the workflow names outside the workspace, and a link within it, are read', async () => {
+    writeFileSync(join(outside, 'temp-list.txt'), '/from-runner-temp.html\n')
+    writeFileSync(join(ws, 'list.txt'), '/from-workspace.html\n')
+    symlinkSync('list.txt', join(ws, 'list-link.txt'))
+    for (const [file, path] of [
+      [join(outside, 'temp-list.txt'), '/from-runner-temp.html'],
+      ['list-link.txt', '/from-workspace.html'],
+    ] as const) {
+      const run = await dryRun({ 'paths-file': file })
+      expectExit(run, 0)
+      expect(JSON.parse(run.outputs.paths ?? '')).toEqual([path])
+    }
+  })
 })

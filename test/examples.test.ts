@@ -470,7 +470,11 @@ describe('.env.example for npm run local-action', () => {
 
   it('is what `npm run local-action` reads, with the entry point that exports run()', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> }
-    expect(pkg.scripts['local-action']).toBe('local-action . src/local-action.ts .env')
+    expect(pkg.scripts['local-action']).toBe('node scripts/local-action.mjs')
+    // The launcher reads .env, and this file while there is none (a fresh clone).
+    const launcher = read('scripts/local-action.mjs')
+    expect(launcher).toContain("['.', 'src/local-action.ts', envFile]")
+    expect(launcher).toContain("existsSync('.env') ? '.env' : '.env.example'")
     expect(read('src/local-action.ts')).toMatch(/export async function run\(/)
   })
 })

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -81,5 +81,43 @@ describe('readInputFile and checkInputFile: regular files only, of bounded size'
         expect((e as Error).message).toMatch(message)
       }
     }
+  })
+})
+
+describe.runIf(process.platform !== 'win32')('checkInputFile: inside the workspace when named there', () => {
+  let ws: string
+  let outside: string
+  beforeAll(() => {
+    ws = mkdtempSync(join(tmpdir(), 'cfi-input-file-ws-'))
+    outside = mkdtempSync(join(tmpdir(), 'cfi-input-file-outside-'))
+    writeFileSync(join(outside, 'secret.txt'), 'secret\n')
+    writeFileSync(join(ws, 'list.txt'), '/a\n')
+    mkdirSync(join(ws, 'dir'))
+    symlinkSync(join(outside, 'secret.txt'), join(ws, 'file-link.txt')) // the file is a link
+    symlinkSync(outside, join(ws, 'dir-link')) // a directory on its path is
+    symlinkSync('../list.txt', join(ws, 'dir', 'inside-link.txt'))
+  })
+  afterAll(() => {
+    rmSync(ws, { recursive: true, force: true })
+    rmSync(outside, { recursive: true, force: true })
+  })
+
+  it.each(['file-link.txt', 'dir-link/secret.txt', 'dir/../file-link.txt'])(
+    '%s leads out: one InputError naming it, before anything is read',
+    (file) => {
+      for (const call of [readInputFile, checkInputFile]) {
+        const e = catchError(() => call('paths-file', file, ws))
+        expect(e).toBeInstanceOf(InputError)
+        expect((e as Error).message).toMatch(
+          /^Input 'paths-file': ".*" leads to ".*secret\.txt", outside the workspace/,
+        )
+      }
+    },
+  )
+
+  it('reads links that stay inside, and any file the workflow names outside the workspace', () => {
+    expect(readInputFile('paths-file', 'dir/inside-link.txt', ws)).toBe('/a\n')
+    expect(readInputFile('paths-file', join(outside, 'secret.txt'), ws)).toBe('secret\n')
+    expect(readInputFile('paths-file', join(ws, 'list.txt'), ws)).toBe('/a\n')
   })
 })

@@ -32,6 +32,33 @@ export const realClock: Clock = {
     }),
 }
 
+/**
+ * `work`, or the signal's reason as soon as the signal aborts, whichever comes first. For work that does
+ * not stop at its own abort signal: the AWS SDK resolves credentials (a `credential_process`, STS for a
+ * web identity token, with no timeout of ours) before it hands the request and the signal to its HTTP
+ * handler, so a hanging credential source held a `timeout: 5s` step for minutes. What `work` does after
+ * the deadline is ignored; the process exits once the step's outputs are written (index.ts).
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        // Passed on as it came: callers classify SDK errors by their own shape.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(e)
+      },
+    )
+  })
+}
+
 /** The signal's reason as an Error (AbortSignal allows any value). */
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason

@@ -2,10 +2,10 @@
  * Our retry on top of the SDK's. The SDK's standard mode already tries 3 times; a longer burst of
  * throttling, 5xx or dropped connections should not fail a deploy that still has time left, so we keep
  * retrying with capped exponential backoff until the step's deadline (the abort signal) says stop.
- * Retrying a create is safe because its CallerReference is deterministic: CloudFront answers a repeat
- * with the invalidation it already made.
+ * Retrying a create is safe because it keeps its CallerReference (scheduler.ts): CloudFront answers a
+ * repeat with the invalidation it already made.
  */
-import type { Clock } from './clock.js'
+import { untilAborted, type Clock } from './clock.js'
 import { classify, errorName } from './errors.js'
 
 export interface RetryContext {
@@ -31,7 +31,8 @@ export function backoff(attempt: number, random: () => number = Math.random): nu
 export async function withRetry<T>(what: string, ctx: RetryContext, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn()
+      // Bounded by the deadline even where the call itself is not (see untilAborted).
+      return await untilAborted(fn(), ctx.signal)
     } catch (e) {
       if (ctx.signal.aborted || classify(e) !== 'transient') throw e
       const delay = backoff(attempt)

@@ -342,7 +342,7 @@ export function rootDirectory(abs: string, shown: string = abs): string {
 }
 
 /** The real path of a directory, or the path itself when it cannot be resolved (nothing is under it). */
-function realDirectory(dir: string): string {
+export function realDirectory(dir: string): string {
   try {
     return realpathSync.native(dir)
   } catch {
@@ -351,7 +351,7 @@ function realDirectory(dir: string): string {
 }
 
 /** Whether `path` is `dir` or below it (both absolute, normalised). */
-function isWithin(path: string, dir: string): boolean {
+export function isWithin(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`)
 }
 

@@ -15,6 +15,7 @@ export function escapeText(text: string, max = 2000): string {
   return cut
     .replace(/[^A-Za-z0-9 ,.:;/%=?'"()-]/gu, (c) => `&#${c.codePointAt(0) ?? 0};`)
     .replace(/:\/\//g, '&#58;//') // no autolink (https://…) either
+    .replace(/www\./g, 'www&#46;') // nor GitHub's www. autolink (lower case only, as GitHub matches it)
 }
 
 /**

@@ -36,11 +36,13 @@ export function verifyOutputs(r: VerifyResult | undefined): Record<string, strin
 
 /**
  * Text for a Markdown table cell or HTML: every character but letters, digits and a few harmless marks
- * becomes a numeric character reference, so `|`, `` ` ``, `<`, `*`, `_`, `[`, `@`, `:` and line breaks are
- * shown, never interpreted.
+ * becomes a numeric character reference, so `|`, `` ` ``, `<`, `*`, `_`, `[`, `@`, `:`, `www.` and line
+ * breaks are shown, never interpreted.
  */
 export function html(text: string): string {
-  return text.replace(/[^A-Za-z0-9 %/.,=+-]/gu, (ch) => `&#${ch.codePointAt(0) ?? 0};`)
+  return text
+    .replace(/[^A-Za-z0-9 %/.,=+-]/gu, (ch) => `&#${ch.codePointAt(0) ?? 0};`)
+    .replace(/www\./g, 'www&#46;') // GitHub makes a link of www.… in text, even in <code>
 }
 
 /** Text with code spans, for the summary. */

@@ -4,7 +4,7 @@
  * step wrote. Used by the end-to-end tests and the bench.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -141,6 +141,10 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
       },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
+        const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
+        const summary = readFileSync(summaryFile, 'utf8')
+        // The bench scripts and scripts/ run steps outside the test run's temporary folder too.
+        rmSync(dir, { recursive: true, force: true })
         const annotations = [...stdout.matchAll(/^::(error|warning|notice)[^:]*::(.*)$/gm)].map((m) => ({
           level: m[1] ?? '',
           message: (m[2] ?? '').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'),
@@ -149,8 +153,8 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
           code,
           stdout,
           stderr,
-          outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
-          summary: readFileSync(summaryFile, 'utf8'),
+          outputs,
+          summary,
           annotations,
           injected: [...injectedCommands(stdout), ...injectedCommands(stderr)],
           ms: performance.now() - started,
