@@ -34,6 +34,8 @@ export const INPUT_NAMES = [
   'wait-for',
   'dry-run',
   'aws-region',
+  'tenants',
+  'max-concurrency',
 ] as const
 
 /**
@@ -45,7 +47,7 @@ export const CLI_DEFAULTS: Readonly<Record<string, string>> = { 'index-document'
 /** Inputs that may be given as a bare flag (`--wait` means `--wait true`). */
 const BOOLEAN_FLAGS = new Set(['wait', 'dry-run'])
 /** Inputs that take one item per line: a repeated flag adds a line. */
-const LIST_FLAGS = new Set(['distribution-id', 'paths', 'files', 'wait-for'])
+const LIST_FLAGS = new Set(['distribution-id', 'paths', 'files', 'wait-for', 'tenants'])
 
 export interface CliArgs {
   inputs: Map<string, string>
@@ -101,6 +103,7 @@ Invalidates CloudFront paths within the quotas, optionally waiting until they ar
 Same engine and names as the GitHub Action's inputs (see README).
 
   --distribution-id ID   distribution id(s), dt_ tenant id(s) or domain name(s); repeat or use commas
+  --tenants all|PATTERN  their tenants instead: all, or patterns over names and domains; repeat
   --paths PATH           a path or #tag; repeat for more
   --paths-file FILE      one path per line
   --root DIR             directory served at the site root (default .)
@@ -114,11 +117,12 @@ Same engine and names as the GitHub Action's inputs (see README).
   --collapse auto|off    collapse mostly-changed directories into wildcards (default auto)
   --max-paths N          cap billed paths per distribution
   --batch-size N         paths per request, 1-3000 (default 3000)
+  --max-concurrency N    CloudFront requests in flight at most, 1-50 (default 16)
   --wait                 wait until every invalidation is Completed
   --timeout DURATION     budget for the whole run: 900, 90s, 15m, 1h (default 15m)
   --on-timeout fail|warn warn: a timeout with everything submitted ends 0 with a warning (default fail)
   --caller-reference S   base of the CallerReferences (default: random per run)
-  --wait-for INVS        create nothing; wait for these (JSON 'invalidations' output, or DIST/ID lines)
+  --wait-for INVS        create nothing; wait for these (JSON 'invalidations' output, DIST/ID lines, or a .json file)
   --dry-run              print the plan; no AWS call, no credentials needed
   --aws-region REGION    default $AWS_REGION, else us-east-1
   --json                 print outputs as JSON on stdout

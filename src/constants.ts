@@ -55,8 +55,15 @@ export const API_VERSION = '2020-05-31'
 export const MAX_PATHS_OUTPUT_BYTES = 256 * 1024
 
 /**
- * What one step's outputs may take in all. `invalidations` is never cut (a `wait-for` gate needs every
- * id), so `paths` gets what it leaves, up to MAX_PATHS_OUTPUT_BYTES.
+ * The most `invalidations` and `invalidation-ids` may take (a few thousand invalidations): past that, as
+ * with thousands of tenants, they hold what fits and `invalidations-file` holds every record.
+ */
+export const MAX_INVALIDATIONS_OUTPUT_BYTES = 448 * 1024
+export const MAX_IDS_OUTPUT_BYTES = 192 * 1024
+
+/**
+ * What one step's outputs may take in all. `paths` gets what `invalidations` and `invalidation-ids`
+ * leave, up to MAX_PATHS_OUTPUT_BYTES.
  * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
  */
 export const OUTPUTS_BUDGET_BYTES = 768 * 1024
@@ -67,3 +74,12 @@ export const OUTPUTS_BUDGET_BYTES = 768 * 1024
  * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#step-isolation-and-limits
  */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024
+
+/**
+ * CloudFront requests in flight at once by default (`max-concurrency`), and the most it may be set to.
+ * The rate governor (cloudfront/rate.ts) paces requests; this caps how many wait on AWS at once, which
+ * at CloudFront's latency (~0.1-0.5 s a call) still allows dozens of requests a second. The SDK's HTTP
+ * agent opens 50 sockets at most, so more than 50 would only queue inside it.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 16
+export const MAX_CONCURRENCY = 50

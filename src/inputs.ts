@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { createHash } from 'node:crypto'
-import { DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE } from './constants.js'
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, MAX_BATCH_SIZE, MAX_CONCURRENCY } from './constants.js'
 import { parseDuration } from './duration.js'
 import { InputError, quote } from './errors.js'
 import { formatCount } from './format.js'
@@ -15,6 +15,7 @@ import { normalizeOriginPath } from './paths/origin-path.js'
 import { normalizePrefix } from './paths/url.js'
 import { parseRangeInput } from './sources/event.js'
 import { isTenant, parseTarget, parseWaitFor, type WaitTarget } from './targets.js'
+import { parseTenants, type TenantSelection } from './tenants.js'
 
 /** Reads one input's raw text ('' when not given). */
 export type InputReader = (name: string) => string
@@ -31,6 +32,14 @@ export interface Inputs {
   distributionIds: string[]
   /** `wait-for`: invalidations of an earlier step to wait for; creates nothing. */
   waitFor?: WaitTarget[]
+  /**
+   * `tenants`: invalidate tenants of the multi-tenant distributions in `distribution-id` instead of the
+   * distributions themselves: every one (`all`), or those whose name, domain or id matches a pattern.
+   * Absent: the distributions themselves.
+   */
+  tenants?: TenantSelection
+  /** `max-concurrency`: CloudFront requests in flight at once, at most. */
+  maxConcurrency: number
   /** Items from `paths` then `paths-file`: normalised, encoded, deduplicated, in order. */
   items: Item[]
   /** Whether `paths` or `paths-file` was given at all (an empty file is "nothing to do", not an error). */
@@ -100,6 +109,8 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   const timeoutMs = readTimeout(read('timeout'))
   const onTimeout = readChoice(read, 'on-timeout', ['fail', 'warn'] as const, 'fail')
   const callerReference = readCallerReference(read('caller-reference'), env)
+  const tenants = parseTenants(read('tenants'))
+  const maxConcurrency = readInteger(read, 'max-concurrency', 1, MAX_CONCURRENCY, DEFAULT_MAX_CONCURRENCY)
   const awsRegion = read('aws-region').trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1'
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(awsRegion)) {
     throw new InputError('aws-region', `${quote(awsRegion)} is not an AWS region name (e.g. us-east-1)`)
@@ -142,6 +153,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     distributionIds,
     items,
     pathsGiven,
+    maxConcurrency,
     batchSize,
     wait,
     timeoutMs,
@@ -168,6 +180,15 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     },
   })
 
+  if (tenants !== undefined) {
+    const tenant = distributionIds.find(isTenant)
+    if (tenant !== undefined) {
+      throw new InputError(
+        'tenants',
+        `selects tenants of the multi-tenant distributions in distribution-id, and ${quote(tenant)} is a tenant itself: name its distribution instead, or drop 'tenants' to invalidate the tenants listed`,
+      )
+    }
+  }
   if (distributionIds.some(isTenant) && originPath === 'auto') {
     throw new InputError(
       'origin-path',
@@ -181,6 +202,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
       ['files', files.length > 0],
       ['diff', diff !== ''],
       ['sync-log', syncLog !== undefined],
+      ['tenants', tenants !== undefined],
     ].filter(([, on]) => on)
     if (given.length > 0) {
       throw new InputError(
@@ -188,8 +210,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
         `waits for existing invalidations and creates none, so ${given.map(([n]) => `'${String(n)}'`).join(', ')} cannot be used beside it`,
       )
     }
-    const waitFor = parseWaitFor(waitForText)
-    if (typeof waitFor === 'string') throw new InputError('wait-for', waitFor)
+    const waitFor = readWaitFor(waitForText, workspace)
     return { ...base(), waitFor }
   }
   if (!pathsGiven && files.length === 0 && diff === '' && syncLog === undefined) {
@@ -200,6 +221,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   }
 
   const inputs: Inputs = base()
+  if (tenants !== undefined) inputs.tenants = tenants
   if (maxPaths !== undefined) inputs.maxPaths = maxPaths
   if (syncLog !== undefined) inputs.syncLog = syncLog
   return inputs
@@ -275,6 +297,32 @@ function checkReadableFile(input: string, file: string, workspace: string): stri
   if (st.isDirectory())
     throw new InputError(input, `${quote(file)} is a directory, not a file (resolved to ${full})`)
   return full
+}
+
+/**
+ * `wait-for`: the text itself, or, when it is one line ending in .json, the `invalidations-file` it names
+ * (absolute, or relative to the workspace).
+ */
+function readWaitFor(text: string, workspace: string): WaitTarget[] {
+  let content = text
+  let where = ''
+  if (!text.includes('\n') && /\.json$/i.test(text) && !text.startsWith('[')) {
+    const file = checkReadableFile('wait-for', text, workspace)
+    try {
+      content = readFileSync(file, 'utf8')
+    } catch (e) {
+      throw new InputError(
+        'wait-for',
+        `${quote(text)} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+      )
+    }
+    where = `the file ${quote(text)} `
+    if (content.trim() === '')
+      throw new InputError('wait-for', `${where}is empty: expected an invalidations-file`)
+  }
+  const waitFor = parseWaitFor(content)
+  if (typeof waitFor === 'string') throw new InputError('wait-for', `${where}${waitFor}`)
+  return waitFor
 }
 
 /** Ids separated by newlines or commas; duplicates dropped. */

@@ -7,8 +7,11 @@
  * written whatever happened (a bad input, a failed source, a distribution's error, the deadline, a
  * cancel), then the step fails, warns or gives its one result line.
  */
+import { setMaxListeners } from 'node:events'
 import type { CloudFrontApi, ConnectOptions } from './cloudfront/api.js'
 import { realClock, type Clock } from './cloudfront/clock.js'
+import { RateGovernor } from './cloudfront/rate.js'
+import { CompletionModel } from './cloudfront/tracker.js'
 import type { RetryContext } from './cloudfront/retry.js'
 import { DEFAULT_TIMEOUT_MS } from './constants.js'
 import { formatDuration } from './duration.js'
@@ -19,8 +22,8 @@ import { readInputs, type Env, type Inputs, type InputReader } from './inputs.js
 import type { Io } from './io.js'
 import { describeCollapse } from './paths/collapse.js'
 import { dedupeItems, type Item } from './paths/encode.js'
-import { batchCount, planDistribution, type PlanOptions } from './plan.js'
-import { ProgressReporter } from './progress.js'
+import { batchCount, planDistribution, type DistributionPlan, type PlanOptions } from './plan.js'
+import { ProgressReporter, type LiveStats } from './progress.js'
 import {
   buildOutputs,
   buildSummary,
@@ -30,10 +33,13 @@ import {
   stepFails,
   submittedPaths,
 } from './report.js'
-import { emptyState, outcomeOf, tallyWarning, type RunState } from './report/state.js'
+import { writeInvalidationsFile } from './report/file.js'
+import { emptyState, tallyWarning, type RunState } from './report/state.js'
+import { planTargets, registerTargets, selectTargets } from './fan-out.js'
 import { resolveAliases, syncItemsByOrigin } from './resolve.js'
 import { collectSources } from './sources/collect.js'
 import { submitAll } from './submit.js'
+import { ALL_TENANTS } from './targets.js'
 import { VERSION } from './version.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
@@ -44,6 +50,11 @@ export interface Deps {
   signal?: AbortSignal
   /** Longest silence while waiting (default PROGRESS_INTERVAL_MS, 30 s). */
   progressIntervalMs?: number
+  /**
+   * Who paces requests: the governor (default), or the SDK's `adaptive` retry mode with the governor
+   * keeping only the concurrency cap (bench/tenants.ts measures both).
+   */
+  pacing?: 'governor' | 'sdk-adaptive'
 }
 
 export const USER_AGENT = `cloudfront-invalidate/${VERSION}`
@@ -63,6 +74,8 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
   }
   // The deadline and a cancel both abort this; its reason says which.
   const controller = new AbortController()
+  // Every wait of the run listens to it: thousands with tenant fan-out, which is no leak.
+  setMaxListeners(0, controller.signal)
   const onCancel = (): void => controller.abort(deps.signal?.reason)
   deps.signal?.addEventListener('abort', onCancel, { once: true })
   let timer: NodeJS.Timeout | undefined
@@ -95,7 +108,7 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
   if (reason instanceof DeadlineError) state.ending = 'timeout'
   else if (reason instanceof CancelledError) state.ending = 'cancelled'
   state.timings.totalMs = clock.now() - started
-  await report(state, io)
+  await report(state, io, env)
 
   const status = runStatus(state)
   if (stepFails(state, status)) {
@@ -114,8 +127,16 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
 }
 
 /** Outputs and the job summary, written for every ending. */
-async function report(state: RunState, io: Io): Promise<void> {
+async function report(state: RunState, io: Io, env: Env): Promise<void> {
   const { outputs, warnings } = buildOutputs(state)
+  if (!state.gate) {
+    // Every record, however many: what the outputs cannot hold (thousands of tenants) is never lost.
+    try {
+      outputs['invalidations-file'] = writeInvalidationsFile(state, env)
+    } catch (e) {
+      warnings.push(`The 'invalidations-file' output could not be written: ${errorMessage(e)}`)
+    }
+  }
   for (const w of warnings) {
     tallyWarning(state, w)
     io.warning(w)
@@ -134,12 +155,21 @@ async function steps(
   io: Io,
   deps: Deps,
 ): Promise<void> {
+  // One governor for every CloudFront call of the run: the cap on requests in flight, and the rates.
+  const governor = new RateGovernor({
+    clock,
+    maxConcurrency: inputs.maxConcurrency,
+    pace: deps.pacing !== 'sdk-adaptive',
+  })
+  const completion = new CompletionModel()
   let api: CloudFrontApi | undefined
   const getApi = async (): Promise<CloudFrontApi> => {
     api ??= await (deps.connect ?? (await import('./cloudfront/api.js')).connect)({
       region: inputs.awsRegion,
       userAgent: USER_AGENT,
       timeoutMs: inputs.timeoutMs,
+      governor,
+      ...(deps.pacing === 'sdk-adaptive' ? { retryMode: 'adaptive' as const } : {}),
     })
     return api
   }
@@ -153,31 +183,94 @@ async function steps(
     startedAt: started,
     deadline: started + inputs.timeoutMs,
     ...(deps.progressIntervalMs === undefined ? {} : { intervalMs: deps.progressIntervalMs }),
+    stats: () => liveStats(governor, completion),
   })
-
-  if (inputs.waitFor !== undefined) {
-    Object.assign(state, { gate: true, wait: true, gateTargets: inputs.waitFor.length })
-    state.timings.planMs = clock.now() - started
-    for (const t of inputs.waitFor) io.info(`waiting for ${t.distributionId}/${t.id}`)
-    if (inputs.dryRun || inputs.waitFor.length === 0) return
-    const gateApi = await getApi()
-    progress.start()
-    try {
-      await waitForAll(state, inputs.waitFor, gateApi, clock, controller.signal, io, progress)
-    } finally {
-      progress.stop()
-    }
-    return
+  const run: RunContext = {
+    state,
+    inputs,
+    clock,
+    started,
+    controller,
+    io,
+    getApi,
+    retry,
+    progress,
+    completion,
   }
+  try {
+    await (inputs.waitFor !== undefined ? gate(run) : invalidate(run))
+  } finally {
+    governor.close()
+  }
+}
 
+/** What the steps of a run share. */
+interface RunContext {
+  state: RunState
+  inputs: Inputs
+  clock: Clock
+  started: number
+  controller: AbortController
+  io: Io
+  getApi: () => Promise<CloudFrontApi>
+  retry: RetryContext
+  progress: ProgressReporter
+  completion: CompletionModel
+}
+
+/** `wait-for`: wait for invalidations an earlier step made. */
+async function gate({
+  state,
+  inputs,
+  clock,
+  started,
+  controller,
+  io,
+  getApi,
+  progress,
+}: RunContext): Promise<void> {
+  const waitFor = inputs.waitFor ?? []
+  const wide = waitFor.filter((t) => t.id === ALL_TENANTS).map((t) => t.distributionId)
+  Object.assign(state, {
+    gate: true,
+    wait: true,
+    gateTargets: waitFor.length - wide.length,
+    ...(wide.length > 0 ? { gateAll: wide } : {}),
+  })
+  state.timings.planMs = clock.now() - started
+  if (waitFor.length <= LOG_GATE_TARGETS) {
+    for (const t of waitFor) io.info(`waiting for ${t.distributionId}/${t.id}`)
+  } else {
+    io.info(
+      `waiting for ${plural(waitFor.length, 'invalidation')} on ${plural(new Set(waitFor.map((t) => t.distributionId)).size, 'distribution or tenant', 'distributions or tenants')}`,
+    )
+  }
+  if (inputs.dryRun || waitFor.length === 0) return
+  const gateApi = await getApi()
+  progress.start()
+  try {
+    await waitForAll(state, waitFor, gateApi, clock, controller.signal, io, progress)
+  } finally {
+    progress.stop()
+  }
+}
+
+/** Sources, targets (names resolved, tenants selected), plans, then submit and wait. */
+async function invalidate(run: RunContext): Promise<void> {
+  const { state, inputs, clock, started, controller, io, getApi, retry, progress, completion } = run
   const sources = await collectSources(inputs, io)
-  // Domain names become distribution ids (one ListDistributions walk per run); a dry run leaves them.
-  const aliases = await resolveAliases(inputs, getApi, retry, io)
-  const targets = [...new Set(inputs.distributionIds.map((n) => aliases.get(n) ?? n))]
+  state.skipReasons = sources.empty
+  // Domain names become distribution or tenant ids (one ListDistributions walk per run); a dry run leaves them.
+  const resolved = await resolveAliases(inputs, getApi, retry, io)
+  const named = [...new Set(inputs.distributionIds.map((n) => resolved.get(n)?.id ?? n))]
+  const parents = new Map<string, string>()
+  for (const r of resolved.values()) if (r.parent !== undefined) parents.set(r.id, r.parent)
+  // A tenant's origins are its distribution's.
+  const originOf = (id: string): string => parents.get(id) ?? id
   const extra =
     sources.pendingSync === undefined
       ? new Map<string, Item[]>()
-      : await syncItemsByOrigin(inputs, targets, sources, await getApi(), retry, io)
+      : await syncItemsByOrigin(inputs, [...new Set(named.map(originOf))], sources, await getApi(), retry, io)
   const planOptions: PlanOptions = {
     batchSize: inputs.batchSize,
     collapse: inputs.collapse,
@@ -185,16 +278,23 @@ async function steps(
     ...(sources.tree === undefined ? {} : { tree: sources.tree }),
   }
   const requestedFor = (id: string): Item[] => {
-    const more = extra.get(id)
+    const more = extra.get(originOf(id))
     return more === undefined ? sources.shared : dedupeItems([...sources.shared, ...more])
   }
-  state.plans = targets.map((id) => planDistribution(id, requestedFor(id), planOptions))
-  for (const [name, id] of aliases) {
-    const plan = state.plans.find((p) => p.distributionId === id)
+  // `tenants`: the selected tenants of each distribution named, each its own target.
+  const targets =
+    inputs.tenants === undefined
+      ? { ids: named, parents }
+      : await selectTargets(state, inputs, named, getApi, retry, io)
+  for (const [tenant, parent] of targets.parents) parents.set(tenant, parent)
+  state.plans = planTargets(state, named, targets, (id) =>
+    planDistribution(id, requestedFor(id), planOptions),
+  )
+  for (const [name, r] of resolved) {
+    const plan = state.plans.find((p) => p.distributionId === r.id)
     if (plan) plan.alias = plan.alias ? `${plan.alias}, ${name}` : name
   }
-  for (const id of targets) outcomeOf(state, id)
-  state.skipReasons = sources.empty
+  registerTargets(state, state.fanOut === undefined || !inputs.dryRun ? targets.ids : named, parents)
   state.timings.planMs = clock.now() - started
   await logPlan(state, io)
 
@@ -213,10 +313,31 @@ async function steps(
       requestedFor,
       io,
       progress,
+      completion,
     })
   } finally {
     progress.stop()
   }
+}
+
+/** Gate targets listed one per line up to this many; past it, counted. */
+const LOG_GATE_TARGETS = 100
+
+/** The request rates and completion time, for the progress line of a tenant fan-out. */
+function liveStats(governor: RateGovernor, completion: CompletionModel): LiveStats {
+  let createRate = 0
+  let pollRate = 0
+  for (const op of governor.snapshot()) {
+    if (op.operation.startsWith('CreateInvalidation')) createRate += op.rate
+    else if (op.operation.startsWith('GetInvalidation')) pollRate += op.rate
+  }
+  const finite = (n: number): number | undefined => (n > 0 && Number.isFinite(n) ? n : undefined)
+  const stats: LiveStats = { requestRate: governor.currentRate(), completionMs: completion.plausibleMs }
+  const c = finite(createRate)
+  const p = finite(pollRate)
+  if (c !== undefined) stats.createRate = c
+  if (p !== undefined) stats.pollRate = p
+  return stats
 }
 
 /** Paths per write when the plan's paths are logged (see logPlan). */
@@ -226,13 +347,21 @@ const LOG_LINES_PER_WRITE = 2000
 async function logPlan(state: RunState, io: Io): Promise<void> {
   const batches = batchCount(state.plans)
   const paths = submittedPaths(state)
+  const groups = planGroups(state)
+  const kind = state.fanOut !== undefined && !state.dryRun ? 'tenant' : 'distribution'
   await io.group(
-    `Plan: ${plural(paths.length, 'distinct path')} -> ${plural(batches, 'batch', 'batches')} on ${plural(state.plans.length, 'distribution')}`,
+    `Plan: ${plural(paths.length, 'distinct path')} -> ${plural(batches, 'batch', 'batches')} on ${plural(state.plans.length, kind)}`,
     () => {
-      for (const p of state.plans) {
-        io.info(
-          `${p.distributionId}: ${p.collapse ? describeCollapse(p.collapse) : `${plural(p.items.length, 'path')}, collapse off`}; ${plural(p.batches.length, 'batch', 'batches')}`,
-        )
+      for (const { plan: p, ids } of groups) {
+        const what = `${p.collapse ? describeCollapse(p.collapse) : `${plural(p.items.length, 'path')}, collapse off`}; ${plural(p.batches.length, 'batch', 'batches')}`
+        // Tenants of one distribution share its plan: one line for all of them.
+        const who =
+          ids.length > 1
+            ? `${plural(ids.length, 'tenant')} of ${groupName(state, ids)}, each`
+            : state.fanOut !== undefined && state.dryRun
+              ? `each tenant of ${ids[0] ?? ''}`
+              : (ids[0] ?? '')
+        io.info(`${who}: ${what}`)
       }
       // A write per LOG_LINES_PER_WRITE paths: one per path (tens of thousands of writes to the runner's
       // pipe) is slow, and one for all of them builds the whole list as one string, then its UTF-8 copy,
@@ -245,9 +374,25 @@ async function logPlan(state: RunState, io: Io): Promise<void> {
   )
   // One warning per distinct message, however many distributions the planner gave it for.
   const warned = new Map<string, string[]>()
-  for (const p of state.plans) {
-    for (const w of p.collapse?.warnings ?? []) warned.set(w, [...(warned.get(w) ?? []), p.distributionId])
+  for (const { plan: p, ids } of groups) {
+    for (const w of p.collapse?.warnings ?? []) warned.set(w, [...(warned.get(w) ?? []), ...ids.slice(0, 6)])
   }
   for (const [w, ids] of warned)
     io.warning(`${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}: ${w}`, w)
+}
+
+/** Plans with the targets sharing each (tenants of one distribution share one), in plan order. */
+function planGroups(state: RunState): { plan: DistributionPlan; ids: string[] }[] {
+  const groups = new Map<readonly unknown[], { plan: DistributionPlan; ids: string[] }>()
+  for (const p of state.plans) {
+    const g = groups.get(p.batches)
+    if (g === undefined) groups.set(p.batches, { plan: p, ids: [p.distributionId] })
+    else g.ids.push(p.distributionId)
+  }
+  return [...groups.values()]
+}
+
+/** The distribution the tenants `ids` were selected from. */
+function groupName(state: RunState, ids: readonly string[]): string {
+  return state.targets.get(ids[0] ?? '')?.parent ?? 'their distribution'
 }

@@ -4,7 +4,13 @@
  * and the job summary (report/summary.ts). Pure: the same state always gives the same text, and tests
  * read it without a runner.
  */
-import { MAX_PATHS_OUTPUT_BYTES, OUTPUTS_BUDGET_BYTES } from './constants.js'
+import {
+  MAX_IDS_OUTPUT_BYTES,
+  MAX_INVALIDATIONS_OUTPUT_BYTES,
+  MAX_PATHS_OUTPUT_BYTES,
+  OUTPUTS_BUDGET_BYTES,
+} from './constants.js'
+import { formatCount } from './format.js'
 import { batchCount } from './plan.js'
 import { requestedCount, submittedPaths } from './report/paths.js'
 import type { RunState } from './report/state.js'
@@ -30,25 +36,52 @@ export function boundedJsonArray(values: readonly string[], maxBytes: number): {
   return { json: JSON.stringify(values.slice(0, n)), cut: values.length - n }
 }
 
-/** The step's outputs, plus warnings to print (a cut `paths` list). */
+/**
+ * The `invalidations` JSON cut to `maxBytes`: the records that fit, then (when some did not) one more
+ * element `{"omitted": N, "see": "invalidations-file"}`, so a `wait-for` given a cut list fails rather
+ * than pass while invalidations it never saw are still in progress.
+ */
+export function boundedRecords(records: readonly object[], maxBytes: number): { json: string; cut: number } {
+  const parts: string[] = []
+  let bytes = 2
+  const marker = (n: number): string => JSON.stringify({ omitted: n, see: 'invalidations-file' })
+  const room = marker(records.length).length + 1 // kept for the marker, should a later record not fit
+  for (const r of records) {
+    const part = JSON.stringify(r)
+    const size = Buffer.byteLength(part) + 1
+    if (bytes + size + room > maxBytes) break
+    parts.push(part)
+    bytes += size
+  }
+  const cut = records.length - parts.length
+  if (cut > 0) parts.push(marker(cut))
+  return { json: `[${parts.join(',')}]`, cut }
+}
+
+/** The step's outputs, plus warnings to print (cut lists). `invalidations-file` is added by the caller. */
 export function buildOutputs(s: RunState): { outputs: Record<string, string>; warnings: string[] } {
-  const invalidations = JSON.stringify(
-    s.records.map((r) => ({
-      distributionId: r.distributionId,
-      id: r.id,
-      status: r.status,
-      pathCount: r.pathCount,
-      createTime: r.createTime,
-    })),
-  )
-  const ids = JSON.stringify(s.records.map((r) => r.id))
-  const used = Buffer.byteLength(invalidations) + Buffer.byteLength(ids)
   const warnings: string[] = []
-  if (used > OUTPUTS_BUDGET_BYTES) {
+  const records = s.records.map((r) => ({
+    distributionId: r.distributionId,
+    id: r.id,
+    status: r.status,
+    pathCount: r.pathCount,
+    createTime: r.createTime,
+  }))
+  const invalidations = boundedRecords(records, MAX_INVALIDATIONS_OUTPUT_BYTES)
+  if (invalidations.cut > 0) {
     warnings.push(
-      `The 'invalidations' output describes ${s.records.length} invalidations in ${Math.round(used / 1024)} KiB, close to GitHub's 1 MB-per-job output limit: raise 'batch-size' to make fewer, larger invalidations.`,
+      `The 'invalidations' output lists the first ${formatCount(records.length - invalidations.cut)} of ${formatCount(records.length)} invalidations (cut at ${MAX_INVALIDATIONS_OUTPUT_BYTES / 1024} KiB to stay under GitHub's 1 MB output limit) and ends with {"omitted": ${invalidations.cut}}, so a 'wait-for' given it fails rather than pass early: give 'wait-for' the 'invalidations-file' output (this job, or uploaded as an artifact), which lists them all.`,
     )
   }
+  const idList = s.records.map((r) => r.id)
+  const ids = boundedJsonArray(idList, MAX_IDS_OUTPUT_BYTES)
+  if (ids.cut > 0) {
+    warnings.push(
+      `The 'invalidation-ids' output lists the first ${formatCount(idList.length - ids.cut)} of ${formatCount(idList.length)} ids (cut at ${MAX_IDS_OUTPUT_BYTES / 1024} KiB); 'invalidations-file' lists them all.`,
+    )
+  }
+  const used = Buffer.byteLength(invalidations.json) + Buffer.byteLength(ids.json)
   const paths = submittedPaths(s)
   const budget = Math.max(2, Math.min(MAX_PATHS_OUTPUT_BYTES, OUTPUTS_BUDGET_BYTES - used))
   const { json, cut } = boundedJsonArray(paths, budget)
@@ -60,8 +93,8 @@ export function buildOutputs(s: RunState): { outputs: Record<string, string>; wa
   return {
     outputs: {
       'invalidation-id': s.records[0]?.id ?? '',
-      'invalidation-ids': ids,
-      invalidations,
+      'invalidation-ids': ids.json,
+      invalidations: invalidations.json,
       paths: json,
       'path-count': String(paths.length),
       'requested-path-count': String(requestedCount(s)),

@@ -59,7 +59,7 @@ export interface DistributionAliases {
 export function resolveAlias(
   name: string,
   distributions: readonly DistributionAliases[],
-): { id: string } | { error: string } {
+): { id: string } | { error: string; none?: true } {
   const host = name.toLowerCase()
   const dot = host.indexOf('.')
   const wildcardForm = dot === -1 ? undefined : `*${host.slice(dot)}`
@@ -83,9 +83,17 @@ export function resolveAlias(
     error:
       `no distribution in this account has the alias ${name} (${distributions.length} distributions listed` +
       (seen.length > 0 ? `; aliases found: ${seen.join('; ')}${withAliases.length > 10 ? '; …' : ''}` : '') +
-      '). Domains of distribution tenants are not resolved: name the tenant by its dt_ id',
+      ')',
+    // Nothing matched at all (not an ambiguity): the name may be a distribution tenant's domain.
+    none: true,
   }
 }
+
+/**
+ * The `wait-for` id meaning everything in progress on every tenant of a multi-tenant distribution
+ * (`E2EXAMPLE0000/dt_*`): what a widened `invalidation-list` names for thousands of tenants.
+ */
+export const ALL_TENANTS = 'dt_*'
 
 /** One invalidation to wait for. */
 export interface WaitTarget {
@@ -97,18 +105,22 @@ export interface WaitTarget {
 }
 
 /**
- * Parse `wait-for`: the `invalidations` output of an earlier step (a JSON array), or lines
- * `DISTRIBUTION/ID`. Returns the targets, or the one-line reason the text is neither.
+ * Parse `wait-for`: the `invalidations` output of an earlier step (a JSON array), the text of an
+ * `invalidations-file` (the same, with `tenantId`), or lines `DISTRIBUTION/ID`. Returns the targets, or
+ * the one-line reason the text is none of these.
  */
 export function parseWaitFor(text: string): WaitTarget[] | string {
   const t = text.trim()
   const out: WaitTarget[] = []
   const seen = new Set<string>()
-  const add = (w: WaitTarget): string | undefined => {
+  const add = (w: WaitTarget, allowTenants = false): string | undefined => {
     if (!DISTRIBUTION_ID.test(w.distributionId) && !TENANT_ID.test(w.distributionId)) {
       return `${JSON.stringify(w.distributionId)} is not a distribution or tenant id`
     }
-    if (!INVALIDATION_ID.test(w.id)) return `${JSON.stringify(w.id)} is not an invalidation id`
+    const tenants = allowTenants && w.id === ALL_TENANTS && DISTRIBUTION_ID.test(w.distributionId)
+    if (!tenants && !INVALIDATION_ID.test(w.id)) {
+      return `${JSON.stringify(w.id)} is not an invalidation id${allowTenants ? ` (or ${ALL_TENANTS} after a distribution id, for everything in progress on its tenants)` : ''}`
+    }
     const key = `${w.distributionId}/${w.id}`
     if (!seen.has(key)) out.push(w)
     seen.add(key)
@@ -124,10 +136,16 @@ export function parseWaitFor(text: string): WaitTarget[] | string {
     if (!Array.isArray(parsed)) return 'expected a JSON array'
     for (const [i, e] of (parsed as unknown[]).entries()) {
       const o = typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {}
-      if (typeof o.distributionId !== 'string' || typeof o.id !== 'string') {
-        return `item ${i} has no "distributionId" and "id" strings (expected the \`invalidations\` output)`
+      if (typeof o.omitted === 'number') {
+        // A cut `invalidations` output (thousands of tenants): waiting for part of it would pass early.
+        return `lists only part of the invalidations (${o.omitted} were left out of the output to stay within GitHub's limit): give wait-for the invalidations-file output instead, which lists them all`
       }
-      const w: WaitTarget = { distributionId: o.distributionId, id: o.id }
+      // An invalidations-file record names a tenant in `tenantId` (its distribution in `distributionId`).
+      const target = typeof o.tenantId === 'string' ? o.tenantId : o.distributionId
+      if (typeof target !== 'string' || typeof o.id !== 'string') {
+        return `item ${i} has no "distributionId" and "id" strings (expected the \`invalidations\` output, or an invalidations-file whose records may name a tenant in "tenantId")`
+      }
+      const w: WaitTarget = { distributionId: target, id: o.id }
       if (typeof o.pathCount === 'number') w.pathCount = o.pathCount
       if (typeof o.createTime === 'string') w.createTime = o.createTime
       const problem = add(w)
@@ -142,7 +160,7 @@ export function parseWaitFor(text: string): WaitTarget[] | string {
     const [distributionId = '', id = '', extra] = line.split('/')
     if (extra !== undefined || id === '')
       return `${JSON.stringify(line.slice(0, 80))} is not DISTRIBUTION/ID (e.g. E2EXAMPLE0000/I2J0I21PCUYOIK)`
-    const problem = add({ distributionId, id })
+    const problem = add({ distributionId, id }, true)
     if (problem) return `${JSON.stringify(line.slice(0, 80))}: ${problem}`
   }
   return out

@@ -14,6 +14,7 @@ import {
   type RunState,
 } from '../src/report.js'
 import { escapeText } from '../src/report/markdown.js'
+import { parseWaitFor } from '../src/targets.js'
 
 const items = (n: number, prefix = '/p'): Item[] =>
   Array.from({ length: n }, (_, i) => ({ kind: 'path', value: `${prefix}/${i}.html` }))
@@ -113,16 +114,29 @@ describe('outputs', () => {
     ])
   })
 
-  it('never cuts invalidations; paths get what they leave, and a huge list is warned about', () => {
+  it('cuts invalidations at 448 KiB, ending with an omitted marker a gate refuses; paths get what is left', () => {
     const records = Array.from({ length: 8000 }, (_, i) => record(`I${String(i).padStart(13, '0')}`, 1))
     const { outputs, warnings } = buildOutputs(
       state({ plans: [plan('E2EXAMPLE0000', items(8000), 1)], records }),
     )
-    expect((JSON.parse(outputs.invalidations ?? '') as unknown[]).length).toBe(8000)
+    const listed = JSON.parse(outputs.invalidations ?? '') as Record<string, unknown>[]
+    expect(Buffer.byteLength(outputs.invalidations ?? '')).toBeLessThanOrEqual(448 * 1024)
+    const marker = listed[listed.length - 1]
+    expect(marker).toEqual({ omitted: 8000 - (listed.length - 1), see: 'invalidations-file' })
+    expect(listed.slice(0, -1).every((r) => r.distributionId === 'E2EXAMPLE0000')).toBe(true)
     expect(warnings[0]).toMatch(
-      /describes 8000 invalidations in \d+ KiB, close to GitHub's 1 MB-per-job output limit: raise 'batch-size'/,
+      /^The 'invalidations' output lists the first [\d,]+ of 8,000 invalidations \(cut at 448 KiB.*'invalidations-file'/,
     )
-    expect(outputs.paths).toBe('[]')
+    // The ids fit in their 192 KiB; the paths take what is left of the step's budget.
+    expect((JSON.parse(outputs['invalidation-ids'] ?? '') as string[]).length).toBe(8000)
+    const used = ['invalidations', 'invalidation-ids', 'paths'].reduce(
+      (n, k) => n + Buffer.byteLength(outputs[k] ?? ''),
+      0,
+    )
+    expect(used).toBeLessThanOrEqual(768 * 1024)
+    expect(parseWaitFor(outputs.invalidations ?? '')).toMatch(
+      /lists only part of the invalidations \(\d+ were left out/,
+    )
   })
 
   it('bounds a JSON array by bytes, counting multi-byte characters', () => {

@@ -9,7 +9,10 @@ export {
   GetInvalidationForDistributionTenantCommand,
   ListInvalidationsForDistributionTenantCommand,
   ListDistributionsCommand,
+  GetDistributionCommand,
   GetDistributionConfigCommand,
+  GetDistributionTenantByDomainCommand,
+  ListDistributionTenantsCommand,
   GetInvalidationCommand,
   ListInvalidationsCommand,
 } from '@aws-sdk/client-cloudfront'

@@ -4,13 +4,13 @@
  * target when it says "each".
  */
 import { formatDuration } from '../duration.js'
-import { plural } from '../format.js'
+import { formatCount, plural } from '../format.js'
 import type { RunState } from './state.js'
-import { runStatus, targetViews, type TargetView } from './status.js'
+import { runStatus, targetsPhrase, targetViews, type TargetView } from './status.js'
 
 /** "3 paths on 1 distribution", "3 paths on each of 2 distributions (6 in all)", "14 paths over 2 distributions". */
 export function pathsPhrase(views: readonly TargetView[], gate = false): string {
-  const kind = (n: number): string => plural(n, 'distribution')
+  const kind = (n: number): string => targetsPhrase(n, views)
   const withWork = gate ? views : views.filter((v) => v.batches > 0 || v.error !== undefined)
   const n = withWork.length
   const total = withWork.reduce((sum, v) => sum + v.billed, 0)
@@ -39,6 +39,9 @@ export function resultLine(s: RunState, views: readonly TargetView[] = targetVie
   if (s.gate) return gateLine(s, views, status, time)
   switch (status) {
     case 'Planned':
+      if (s.fanOut !== undefined) {
+        return `Dry run: would invalidate ${plural(views[0]?.billed ?? 0, 'path')} in ${plural(views[0]?.batches ?? 0, 'batch', 'batches')} on each selected tenant of ${views.map((v) => v.id).join(', ')} (tenants: ${s.fanOut.selection}; not listed, no AWS call made).`
+      }
       return `Dry run: would invalidate ${pathsPhrase(views)} in ${plural(batches, 'batch', 'batches')} (no AWS call made).`
     case 'Skipped':
       return `Nothing to invalidate: ${s.skipReasons.length > 0 ? s.skipReasons.join('; ') : 'no paths left after normalisation'}.`
@@ -52,21 +55,27 @@ export function resultLine(s: RunState, views: readonly TargetView[] = targetVie
       return `Cancelled${time}: ${plural(records, 'invalidation')} created${unsubmitted > 0 ? `, ${plural(unsubmitted, 'batch', 'batches')} never submitted` : ''}; the ids are in the outputs.`
     case 'Failed':
       if (s.failure !== undefined && records === 0) return `Failed${time}: ${s.failure}`
-      return `Failed${time}: ${failed.length > 0 ? `${failed.length} of ${plural(views.length, 'distribution')} failed; ` : ''}${plural(records, 'invalidation')} created of ${plural(batches, 'batch', 'batches')} planned${unsubmitted > 0 ? `, ${unsubmitted} never submitted` : ''}.`
+      return `Failed${time}: ${failed.length > 0 ? `${formatCount(failed.length)} of ${targetsPhrase(views.length, views)} failed; ` : ''}${plural(records, 'invalidation')} created of ${plural(batches, 'batch', 'batches')} planned${unsubmitted > 0 ? `, ${unsubmitted} never submitted` : ''}.`
   }
 }
 
 /** The result line of a `wait-for` gate. */
 function gateLine(s: RunState, views: readonly TargetView[], status: string, time: string): string {
   const n = s.records.length
-  const where = plural(views.length, 'distribution')
+  const where = targetsPhrase(views.length, views)
   const completed = s.records.filter((r) => r.status === 'Completed').length
   switch (status) {
     case 'Skipped':
       return 'Nothing to wait for: wait-for lists no invalidation (the deploy step made none).'
-    case 'Planned':
-      return `Dry run: would wait for ${plural(s.gateTargets ?? 0, 'invalidation')} (no AWS call made).`
+    case 'Planned': {
+      const all =
+        s.gateAll === undefined ? '' : ` and everything in progress on the tenants of ${s.gateAll.join(', ')}`
+      return `Dry run: would wait for ${plural(s.gateTargets ?? 0, 'invalidation')}${all} (no AWS call made).`
+    }
     case 'Completed':
+      if (n === 0) {
+        return `Nothing in progress on the tenants of ${(s.gateAll ?? []).join(', ')}: every invalidation there is Completed.`
+      }
       return `Waited for ${plural(n, 'invalidation')} on ${where}: all Completed${time}.`
     default:
       return `${status}${time}: ${completed} of ${plural(n, 'invalidation')} on ${where} Completed.`
@@ -113,10 +122,13 @@ export function endingLine(
     const what = !errorsShown
       ? failed.length === 1
         ? (failed[0]?.error ?? '')
-        : `${failed.length} of ${plural(views.length, 'distribution')} failed: ${failed.map((v) => v.error).join(' | ')}`
+        : `${formatCount(failed.length)} of ${targetsPhrase(views.length, views)} failed: ${failed
+            .slice(0, 5)
+            .map((v) => v.error)
+            .join(' | ')}${failed.length > 5 ? ' | …' : ''}`
       : failed.length === 1 && views.length === 1
         ? `${ids} failed (the error is above)`
-        : `${failed.length} of ${plural(views.length, 'distribution')} failed (${ids}${failed.length > 5 ? ', …' : ''}; each error is above)`
+        : `${formatCount(failed.length)} of ${targetsPhrase(views.length, views)} failed (${ids}${failed.length > 5 ? ', …' : ''}; each error is above)`
     const timedOut =
       s.ending === 'timeout'
         ? `; timeout ${formatDuration(timeoutMs)} reached with ${plural(pending.length, 'invalidation')} not Completed yet`

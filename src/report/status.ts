@@ -3,6 +3,7 @@
  * each, so the summary's rows, its heading, the progress lines and the output always agree.
  */
 import type { InvalidationRecord } from '../cloudfront/tracker.js'
+import { plural } from '../format.js'
 import type { RunState, RunStatus } from './state.js'
 
 /** What one target amounts to now: its status and the counts behind it. */
@@ -90,6 +91,9 @@ const SEVERITY: readonly RunStatus[] = ['Failed', 'Cancelled', 'TimedOut', 'InPr
 export function runStatus(s: RunState, views: readonly TargetView[] = targetViews(s)): RunStatus {
   if (s.failure !== undefined) return s.ending === 'cancelled' ? 'Cancelled' : 'Failed'
   if (s.dryRun) return 'Planned'
+  // A gate on `DIST/dt_*` that found nothing in progress: every invalidation there is Completed.
+  if (s.gate && views.length === 0 && (s.gateAll?.length ?? 0) > 0 && s.ending === undefined)
+    return 'Completed'
   const statuses = new Set(views.map((v) => v.status))
   for (const status of SEVERITY) if (statuses.has(status)) return status
   if (s.ending === 'cancelled') return 'Cancelled'
@@ -106,4 +110,12 @@ export function stepFails(s: RunState, status: RunStatus = runStatus(s)): boolea
 export function statusMark(s: RunState, status: RunStatus = runStatus(s)): string {
   if (stepFails(s, status)) return '❌'
   return status === 'InProgress' || status === 'TimedOut' ? '⏳' : '✅'
+}
+
+/** "3 distributions", "10,000 tenants", or both kinds: the noun for `n` of these targets. */
+export function targetsPhrase(n: number, views: readonly { id: string }[]): string {
+  const tenants = views.filter((v) => v.id.startsWith('dt_')).length
+  if (tenants === 0) return plural(n, 'distribution')
+  if (tenants === views.length) return plural(n, 'tenant')
+  return plural(n, 'distribution or tenant', 'distributions and tenants')
 }
