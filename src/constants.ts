@@ -88,8 +88,15 @@ export const MAX_PATHS_OUTPUT_BYTES = 256 * 1024
 export const MAX_INPUT_BYTES = 32_000
 
 /**
- * What one step's outputs may take in all. `invalidations` is never cut (a `wait-for` gate needs every
- * id), so `paths` gets what it leaves, up to MAX_PATHS_OUTPUT_BYTES.
+ * The most `invalidations` and `invalidation-ids` may take (a few thousand invalidations): past that, as
+ * with thousands of tenants, they hold what fits and `invalidations-file` holds every record.
+ */
+export const MAX_INVALIDATIONS_OUTPUT_BYTES = 448 * 1024
+export const MAX_IDS_OUTPUT_BYTES = 192 * 1024
+
+/**
+ * What one step's outputs may take in all. `paths` gets what `invalidations`, `invalidation-ids` and
+ * `invalidation-list` leave, up to MAX_PATHS_OUTPUT_BYTES.
  * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
  */
 export const OUTPUTS_BUDGET_BYTES = 768 * 1024
@@ -120,3 +127,20 @@ export const VERIFY_REQUEST_TIMEOUT_MS = 10_000
  * seconds since the invalidation was created by more than this.
  */
 export const VERIFY_CLOCK_SKEW_MS = 5_000
+/**
+ * Tenants verified at most in one run (`verify` with `tenants`, or a gate on `DIST/dt_*`). Each costs a
+ * GetDistributionTenant call (its domain) and up to `verify-sample` edge requests, so all of 10,000
+ * tenants would be 10,000 API calls and 200,000 requests. Tenants of a distribution share its plan and
+ * origin: a sample spread over them finds what goes wrong for all of them (a cache policy, a cache in
+ * front), and the summary says how many were left out.
+ */
+export const MAX_VERIFY_TENANTS = 20
+
+/**
+ * CloudFront requests in flight at once by default (`max-concurrency`), and the most it may be set to.
+ * The rate governor (cloudfront/rate.ts) paces requests; this caps how many wait on AWS at once, which
+ * at CloudFront's latency (~0.1-0.5 s a call) still allows dozens of requests a second. The SDK's HTTP
+ * agent opens 50 sockets at most, so more than 50 would only queue inside it.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 16
+export const MAX_CONCURRENCY = 50

@@ -3,21 +3,23 @@
  * job made (its `invalidation-list` or `invalidations` output, or `DISTRIBUTION/ID` lines) is Completed,
  * fails at once on a permanent error (a wrong id, a missing permission: the gate cannot pass, so waiting on
  * is pointless), and fails on `timeout`. So a deploy job can return fast and a release job wait. A
- * `DISTRIBUTION/*` line waits for everything in progress there when the gate starts: a superset of what
- * any earlier step made, so it can only wait longer, never report too early.
+ * `DISTRIBUTION/*` line waits for everything in progress there when the gate starts, and a
+ * `DISTRIBUTION/dt_*` line for everything in progress on each of its tenants: supersets of what any
+ * earlier step made, so they can only wait longer, never report too early.
  */
 import type { CloudFrontApi } from './cloudfront/api.js'
 import type { Clock } from './cloudfront/clock.js'
-import { explained, UnreachableError } from './cloudfront/errors.js'
-import { listInProgress } from './cloudfront/pages.js'
+import { UnreachableError } from './cloudfront/errors.js'
+import { inProgressForGate } from './cloudfront/pages.js'
 import type { RetryContext } from './cloudfront/retry.js'
 import { Tracker, type InvalidationRecord } from './cloudfront/tracker.js'
 import { errorMessage } from './errors.js'
 import { plural } from './format.js'
 import type { Io } from './io.js'
 import type { ProgressReporter } from './progress.js'
-import { outcomeOf, type RunState } from './report/state.js'
-import { ALL_IN_PROGRESS, type WaitTarget } from './targets.js'
+import { addRecord, outcomeOf, type RunState } from './report/state.js'
+import { ALL_IN_PROGRESS, ALL_TENANTS, type WaitTarget } from './targets.js'
+import { inProgressOnTenants } from './tenants.js'
 
 /** GetInvalidation calls in flight at once per distribution while the gate looks up its targets. */
 const LOOKUP_CONCURRENCY = 4
@@ -50,11 +52,6 @@ export async function waitForAll(
   progress: ProgressReporter,
   paths?: Map<string, readonly string[]>,
 ): Promise<void> {
-  const byTarget = new Map<string, WaitTarget[]>()
-  for (const t of targets) byTarget.set(t.distributionId, [...(byTarget.get(t.distributionId) ?? []), t])
-  for (const id of byTarget.keys()) outcomeOf(state, id)
-  // Where each invalidation is reported: the order given, a `DIST/*` line's finds in its place.
-  const rank = new Map(targets.map((t, i) => [keyOf(t), i]))
   // The gate's own stop: the step's deadline or cancel, or the first permanent error.
   const stop = new AbortController()
   const onAbort = (): void => stop.abort(signal.reason)
@@ -64,6 +61,29 @@ export async function waitForAll(
     signal: stop.signal,
     onRetry: (m: string, kind: string) => io.warning(m, kind),
   }
+  const failed = (id: string, e: unknown): void => {
+    if (stop.signal.aborted) return // stopped: the deadline, a cancel, or another target's error
+    if (e instanceof UnreachableError) {
+      state.failure ??= e.message // the same for every distribution: one line for the run
+      stop.abort(e)
+      return
+    }
+    const outcome = outcomeOf(state, id)
+    outcome.error = errorMessage(e)
+    outcome.endedAt = clock.now()
+    io.error?.(outcome.error)
+    stop.abort(new GateFailed(outcome.error))
+  }
+  // `DIST/dt_*` lines first become what is in progress on DIST's tenants, in their place.
+  const expanded = await expandTenants(targets, api, retry, MAX_GATE_LIST_PAGES, io).catch((e: unknown) => {
+    failed(e instanceof TenantsFailed ? e.distributionId : '', e instanceof TenantsFailed ? e.cause : e)
+    return []
+  })
+  const byTarget = new Map<string, WaitTarget[]>()
+  for (const t of expanded) byTarget.set(t.distributionId, [...(byTarget.get(t.distributionId) ?? []), t])
+  for (const id of byTarget.keys()) outcomeOf(state, id)
+  // Where each invalidation is reported: the order given, a `DIST/*` line's finds in its place.
+  const rank = new Map(expanded.map((t, i) => [keyOf(t), i]))
   try {
     await Promise.all(
       [...byTarget].map(async ([distributionId, list]) => {
@@ -86,24 +106,14 @@ export async function waitForAll(
               createTime: t.createTime ?? info.createTime.toISOString(),
               batch: state.records.length,
             }
-            state.records.push(record)
+            addRecord(state, record)
             if (info.status !== 'Completed') tracker.add(t.id, { files: 0, wildcards: 0 }, record)
           })
           progress.update(distributionId)
           await tracker.waitForAll()
           outcomeOf(state, distributionId).endedAt = clock.now()
         } catch (e) {
-          if (stop.signal.aborted) return // stopped: the deadline, a cancel, or another target's error
-          if (e instanceof UnreachableError) {
-            state.failure ??= e.message // the same for every distribution: one line for the run
-            stop.abort(e)
-            return
-          }
-          const outcome = outcomeOf(state, distributionId)
-          outcome.error = errorMessage(e)
-          outcome.endedAt = clock.now()
-          io.error?.(outcome.error)
-          stop.abort(new GateFailed(outcome.error))
+          failed(distributionId, e)
         }
       }),
     )
@@ -129,23 +139,18 @@ async function expand(
 ): Promise<WaitTarget[]> {
   const given = list.filter((t) => t.id !== ALL_IN_PROGRESS)
   if (given.length === list.length) return given
-  let found
-  try {
-    found = await listInProgress(api, distributionId, retry, MAX_GATE_LIST_PAGES)
-  } catch (e) {
-    if (retry.signal.aborted) throw e
-    throw explained(e, 'ListInvalidations', distributionId)
-  }
-  if (!found.complete) {
-    // Older pages may hold more in progress: a gate that might miss one must not pass.
-    throw new Error(
-      `${distributionId}: more than ${MAX_GATE_LIST_PAGES * 100} invalidations listed and some still in progress, so ${distributionId}/* cannot be sure to see them all: name the invalidations to wait for by id (DISTRIBUTION/ID) instead`,
-    )
-  }
-  io.info(`${distributionId}: ${plural(found.items.length, 'invalidation')} in progress to wait for`)
+  const found = await inProgressForGate(
+    api,
+    distributionId,
+    retry,
+    MAX_GATE_LIST_PAGES,
+    `${distributionId}/${ALL_IN_PROGRESS}`,
+    'name the invalidations to wait for by id (DISTRIBUTION/ID) instead',
+  )
+  io.info(`${distributionId}: ${plural(found.length, 'invalidation')} in progress to wait for`)
   const named = new Set(given.map((t) => t.id))
   const star = rank.get(`${distributionId}/${ALL_IN_PROGRESS}`) ?? 0
-  const more = found.items.filter((i) => !named.has(i.id))
+  const more = found.filter((i) => !named.has(i.id))
   more.forEach((i, n) => rank.set(`${distributionId}/${i.id}`, star + (n + 1) / (more.length + 1)))
   return [
     ...given,
@@ -175,4 +180,57 @@ async function forEachConcurrently<T>(
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   if (failure !== undefined) throw failure.error
+}
+
+/** Listing a distribution's tenants for `DIST/dt_*` failed: the gate fails on that distribution. */
+class TenantsFailed extends Error {
+  override name = 'TenantsFailed'
+  constructor(
+    readonly distributionId: string,
+    override readonly cause: unknown,
+  ) {
+    super(errorMessage(cause))
+  }
+}
+
+/**
+ * The targets with each `DIST/dt_*` replaced by what is in progress on every tenant of DIST now (those
+ * also named by id kept once), in place of the line.
+ */
+async function expandTenants(
+  targets: readonly WaitTarget[],
+  api: CloudFrontApi,
+  retry: RetryContext,
+  maxPages: number,
+  io: Io,
+): Promise<WaitTarget[]> {
+  if (!targets.some((t) => t.id === ALL_TENANTS)) return [...targets]
+  const named = new Set(targets.filter((t) => t.id !== ALL_TENANTS).map((t) => `${t.distributionId}/${t.id}`))
+  const out: WaitTarget[] = []
+  for (const t of targets) {
+    if (t.id !== ALL_TENANTS) {
+      out.push(t)
+      continue
+    }
+    let found
+    try {
+      found = await inProgressOnTenants(api, t.distributionId, retry, maxPages)
+    } catch (e) {
+      throw new TenantsFailed(t.distributionId, e)
+    }
+    io.info(
+      `${t.distributionId}: ${plural(found.length, 'invalidation')} in progress on its tenants to wait for`,
+    )
+    for (const f of found) {
+      const key = `${f.tenant}/${f.invalidation.id}`
+      if (named.has(key)) continue
+      named.add(key)
+      out.push({
+        distributionId: f.tenant,
+        id: f.invalidation.id,
+        createTime: f.invalidation.createTime.toISOString(),
+      })
+    }
+  }
+  return out
 }

@@ -6,9 +6,11 @@
 import { resolve } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import {
+  DEFAULT_MAX_CONCURRENCY,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_VERIFY_SAMPLE,
   MAX_BATCH_SIZE,
+  MAX_CONCURRENCY,
   MAX_TIMEOUT_MS,
   MAX_VERIFY_SAMPLE,
 } from './constants.js'
@@ -20,10 +22,11 @@ import { itemKey, normalizeItem, PathError, type Item } from './paths/encode.js'
 import { normalizeOriginPath } from './paths/origin-path.js'
 import { normalizePrefix } from './paths/url.js'
 import { parseRangeInput } from './sources/event.js'
-import { isTenant, parseTarget, parseWaitFor, type WaitTarget } from './targets.js'
+import { ALL_TENANTS, isTenant, parseTarget, parseWaitFor, type WaitTarget } from './targets.js'
 import type { VerifySettings } from './verify/run.js'
 import { parseVerifyUrl } from './verify/settings.js'
 import { voice } from './voice.js'
+import { parseTenants, type TenantSelection } from './tenants.js'
 
 /** Reads one input's raw text ('' when not given). */
 export type InputReader = (name: string) => string
@@ -40,6 +43,14 @@ export interface Inputs {
   distributionIds: string[]
   /** `wait-for`: invalidations of an earlier step to wait for; creates nothing. */
   waitFor?: WaitTarget[]
+  /**
+   * `tenants`: invalidate tenants of the multi-tenant distributions in `distribution-id` instead of the
+   * distributions themselves: every one (`all`), or those whose name, domain or id matches a pattern.
+   * Absent: the distributions themselves.
+   */
+  tenants?: TenantSelection
+  /** `max-concurrency`: CloudFront requests in flight at once, at most. */
+  maxConcurrency: number
   /** Items from `paths` then `paths-file`: normalised, encoded, deduplicated, in order. */
   items: Item[]
   /** Whether `paths` or `paths-file` was given at all (an empty file is "nothing to do", not an error). */
@@ -119,6 +130,8 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
   const timeoutMs = readTimeout(read('timeout'))
   const onTimeout = readChoice(read, 'on-timeout', ['fail', 'warn'] as const, 'fail')
   const callerReference = readCallerReference(read('caller-reference'), env)
+  const tenants = parseTenants(read('tenants'))
+  const maxConcurrency = readInteger(read, 'max-concurrency', 1, MAX_CONCURRENCY, DEFAULT_MAX_CONCURRENCY)
   const awsRegion = readRegion(read('aws-region'), env)
 
   const pathsText = read('paths')
@@ -159,6 +172,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     distributionIds,
     items,
     pathsGiven,
+    maxConcurrency,
     batchSize,
     wait,
     timeoutMs,
@@ -186,6 +200,15 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     },
   })
 
+  if (tenants !== undefined) {
+    const tenant = distributionIds.find(isTenant)
+    if (tenant !== undefined) {
+      throw new InputError(
+        'tenants',
+        `selects tenants of the multi-tenant distributions in ${voice().option('distribution-id')}, and ${quote(tenant)} is a tenant itself: name its distribution instead, or drop ${voice().option('tenants')} to invalidate the tenants listed`,
+      )
+    }
+  }
   if (distributionIds.some(isTenant) && originPath === 'auto') {
     throw new InputError(
       'origin-path',
@@ -199,6 +222,7 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
       ['files', files.length > 0],
       ['diff', diff !== ''],
       ['sync-log', syncLog !== undefined],
+      ['tenants', tenants !== undefined],
     ].filter(([, on]) => on)
     if (given.length > 0) {
       throw new InputError(
@@ -206,9 +230,13 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
         `waits for existing invalidations and creates none, so ${given.map(([n]) => voice().option(String(n))).join(', ')} cannot be used beside it`,
       )
     }
-    const waitFor = parseWaitFor(waitForText)
-    if (typeof waitFor === 'string') throw new InputError('wait-for', waitFor)
-    checkOneVerifyUrl(verify, new Set(waitFor.map((t) => t.distributionId)).size)
+    const waitFor = readWaitFor(waitForText, workspace)
+    const wide = waitFor.find((t) => t.id === ALL_TENANTS)
+    checkOneVerifyUrl(
+      verify,
+      new Set(waitFor.map((t) => t.distributionId)).size,
+      wide && `${wide.distributionId}/${ALL_TENANTS}`,
+    )
     return { ...base(), waitFor }
   }
   if (!pathsGiven && files.length === 0 && diff === '' && syncLog === undefined) {
@@ -218,8 +246,9 @@ export function readInputs(read: InputReader, env: Env, cwd: string = process.cw
     )
   }
 
-  checkOneVerifyUrl(verify, distributionIds.length)
+  checkOneVerifyUrl(verify, distributionIds.length, tenants && voice().option('tenants'))
   const inputs: Inputs = base()
+  if (tenants !== undefined) inputs.tenants = tenants
   if (maxPaths !== undefined) inputs.maxPaths = maxPaths
   if (syncLog !== undefined) inputs.syncLog = syncLog
   return inputs
@@ -250,12 +279,26 @@ function readVerify(read: InputReader): VerifySettings | undefined {
   return settings
 }
 
-/** One `verify-url` names one site: with several distributions each is checked at its own domain. */
-function checkOneVerifyUrl(verify: VerifySettings | undefined, distributions: number): void {
-  if (verify?.url !== undefined && distributions > 1) {
+/**
+ * One `verify-url` names one site: with several distributions, or with tenants chosen as a group
+ * (`tenantsBy`: `tenants`, or a `DIST/dt_*` gate), each is checked at its own domain.
+ */
+function checkOneVerifyUrl(
+  verify: VerifySettings | undefined,
+  distributions: number,
+  tenantsBy: string | undefined,
+): void {
+  if (verify?.url === undefined) return
+  if (distributions > 1) {
     throw new InputError(
       'verify-url',
       `names one site, but ${distributions} distributions are given: drop ${voice().option('verify-url')} to check each at its own domain name`,
+    )
+  }
+  if (tenantsBy !== undefined) {
+    throw new InputError(
+      'verify-url',
+      `names one site, but ${tenantsBy} selects tenants, each at its own domain: drop ${voice().option('verify-url')} to check each tenant at its own`,
     )
   }
 }
@@ -315,6 +358,24 @@ function readOriginPath(text: string, dryRun: boolean, syncLogGiven: boolean): s
   if (value.includes('*'))
     throw new InputError('origin-path', `${quote(value)} is an S3 key prefix, not a pattern`)
   return normalizeOriginPath(value)
+}
+
+/**
+ * `wait-for`: the text itself, or, when it is one line ending in .json, the `invalidations-file` it names
+ * (absolute, or relative to the workspace), read like every other input file.
+ */
+function readWaitFor(text: string, workspace: string): WaitTarget[] {
+  let content = text
+  let where = ''
+  if (!text.includes('\n') && /\.json$/i.test(text) && !text.startsWith('[')) {
+    content = readInputFile('wait-for', text, workspace)
+    where = `the file ${quote(text)} `
+    if (content.trim() === '')
+      throw new InputError('wait-for', `${where}is empty: expected an invalidations-file`)
+  }
+  const waitFor = parseWaitFor(content)
+  if (typeof waitFor === 'string') throw new InputError('wait-for', `${where}${waitFor}`)
+  return waitFor
 }
 
 /** Ids separated by newlines or commas; duplicates dropped. */

@@ -7,8 +7,11 @@
  * written whatever happened (a bad input, a failed source, a distribution's error, the deadline, a
  * cancel), then the step fails, warns or gives its one result line.
  */
+import { setMaxListeners } from 'node:events'
 import type { CloudFrontApi, ConnectOptions } from './cloudfront/api.js'
 import { realClock, type Clock } from './cloudfront/clock.js'
+import { RateGovernor } from './cloudfront/rate.js'
+import { CompletionModel } from './cloudfront/tracker.js'
 import type { RetryContext } from './cloudfront/retry.js'
 import { DEFAULT_TIMEOUT_MS } from './constants.js'
 import { formatDuration } from './duration.js'
@@ -17,24 +20,18 @@ import { plural } from './format.js'
 import { waitForAll } from './gate.js'
 import { readInputs, type Env, type Inputs, type InputReader } from './inputs.js'
 import type { Io } from './io.js'
-import { describeCollapse } from './paths/collapse.js'
 import { dedupeItems, type Item } from './paths/encode.js'
 import { batchCount, planDistribution, type PlanOptions } from './plan.js'
-import { ProgressReporter, progressInterval } from './progress.js'
-import {
-  buildOutputs,
-  buildSummary,
-  endingLine,
-  resultLine,
-  runStatus,
-  stepFails,
-  submittedPaths,
-} from './report.js'
-import { emptyState, outcomeOf, tallyWarning, type RunState } from './report/state.js'
+import { logPlan } from './plan-log.js'
+import { ProgressReporter, progressInterval, type LiveStats } from './progress.js'
+import { buildOutputs, buildSummary, endingLine, resultLine, runStatus, stepFails } from './report.js'
+import { writeInvalidationsFile } from './report/file.js'
+import { emptyState, tallyWarning, type RunState } from './report/state.js'
+import { planTargets, registerTargets, selectTargets } from './fan-out.js'
 import { resolveAliases, syncItemsByOrigin } from './resolve.js'
 import { collectSources, type Deadline } from './sources/collect.js'
 import { submitAll } from './submit.js'
-import { ALL_IN_PROGRESS } from './targets.js'
+import { ALL_IN_PROGRESS, ALL_TENANTS, type WaitTarget } from './targets.js'
 import { VERSION } from './version.js'
 import { verifyOutputs, verifySummary } from './verify/report.js'
 import { verifyIfAsked } from './verify/run.js'
@@ -48,6 +45,11 @@ export interface Deps {
   signal?: AbortSignal
   /** Longest silence while waiting (default PROGRESS_INTERVAL_MS, 30 s). */
   progressIntervalMs?: number
+  /**
+   * Who paces requests: the governor (default), or the SDK's `adaptive` retry mode with the governor
+   * keeping only the concurrency cap (bench/tenants.ts measures both).
+   */
+  pacing?: 'governor' | 'sdk-adaptive'
 }
 
 export const USER_AGENT = `cloudfront-invalidate/${VERSION}`
@@ -67,6 +69,8 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
   }
   // The deadline and a cancel both abort this; its reason says which.
   const controller = new AbortController()
+  // Every wait of the run listens to it: thousands with tenant fan-out, which is no leak.
+  setMaxListeners(0, controller.signal)
   const onCancel = (): void => controller.abort(deps.signal?.reason)
   deps.signal?.addEventListener('abort', onCancel, { once: true })
   let timer: NodeJS.Timeout | undefined
@@ -109,7 +113,7 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
   if (reason instanceof DeadlineError) state.ending = 'timeout'
   else if (reason instanceof CancelledError) state.ending = 'cancelled'
   state.timings.totalMs = clock.now() - started
-  await report(state, io)
+  await report(state, io, env)
 
   const status = runStatus(state)
   if (stepFails(state, status)) {
@@ -129,9 +133,19 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
 }
 
 /** Outputs and the job summary, written for every ending. */
-async function report(state: RunState, io: Io): Promise<void> {
-  const { outputs, warnings } = buildOutputs(state, io.outputLimits ?? true)
+async function report(state: RunState, io: Io, env: Env): Promise<void> {
+  const limits = io.outputLimits ?? true
+  const { outputs, warnings } = buildOutputs(state, limits)
   Object.assign(outputs, verifyOutputs(state.verification))
+  // Every record, however many: what the outputs cannot hold (thousands of tenants) is never lost. A host
+  // without output limits (the CLI) prints every record itself, so it writes no file.
+  if (!state.gate && limits) {
+    try {
+      outputs['invalidations-file'] = writeInvalidationsFile(state, env)
+    } catch (e) {
+      warnings.push(`The 'invalidations-file' output could not be written: ${errorMessage(e)}`)
+    }
+  }
   for (const w of warnings) {
     tallyWarning(state, w)
     io.warning(w)
@@ -151,12 +165,21 @@ async function steps(
   io: Io,
   deps: Deps,
 ): Promise<void> {
+  // One governor for every CloudFront call of the run: the cap on requests in flight, and the rates.
+  const governor = new RateGovernor({
+    clock,
+    maxConcurrency: inputs.maxConcurrency,
+    pace: deps.pacing !== 'sdk-adaptive',
+  })
+  const completion = new CompletionModel()
   let api: CloudFrontApi | undefined
   const getApi = async (): Promise<CloudFrontApi> => {
     api ??= await (deps.connect ?? (await import('./cloudfront/api.js')).connect)({
       region: inputs.awsRegion,
       userAgent: USER_AGENT,
       timeoutMs: inputs.timeoutMs,
+      governor,
+      ...(deps.pacing === 'sdk-adaptive' ? { retryMode: 'adaptive' as const } : {}),
     })
     return api
   }
@@ -170,6 +193,7 @@ async function steps(
     startedAt: started,
     deadline: started + inputs.timeoutMs,
     ...(deps.progressIntervalMs === undefined ? {} : { intervalMs: deps.progressIntervalMs }),
+    stats: () => liveStats(governor, completion),
   })
   /**
    * Edge verification (`verify`, verify/): once every invalidation of the step is Completed, or the URLs
@@ -197,46 +221,109 @@ async function steps(
       state.verifyFailure = errorMessage(e)
     }
   }
-
-  if (inputs.waitFor !== undefined) {
-    Object.assign(state, {
-      gate: true,
-      wait: true,
-      gateTargets: inputs.waitFor.filter((t) => t.id !== ALL_IN_PROGRESS).length,
-      gateAll: inputs.waitFor.filter((t) => t.id === ALL_IN_PROGRESS).map((t) => t.distributionId),
-    })
-    state.timings.planMs = clock.now() - started
-    for (const t of inputs.waitFor) {
-      io.info(
-        t.id === ALL_IN_PROGRESS
-          ? `waiting for everything in progress on ${t.distributionId}`
-          : `waiting for ${t.distributionId}/${t.id}`,
-      )
-    }
-    const ids = inputs.waitFor.map((t) => t.distributionId)
-    const paths = new Map<string, readonly string[]>()
-    if (inputs.waitFor.length === 0) return
-    if (!inputs.dryRun) {
-      const gateApi = await getApi()
-      progress.start()
-      try {
-        await waitForAll(state, inputs.waitFor, gateApi, clock, controller.signal, io, progress, paths)
-      } finally {
-        progress.stop()
-      }
-    }
-    await verify(gateTargets(state.records, paths, ids))
-    return
+  const run: RunContext = {
+    state,
+    inputs,
+    clock,
+    started,
+    controller,
+    deadline,
+    io,
+    getApi,
+    retry,
+    progress,
+    completion,
+    verify,
   }
+  try {
+    await (inputs.waitFor !== undefined ? gate(run) : invalidate(run))
+  } finally {
+    governor.close()
+  }
+}
 
+/** What the steps of a run share. */
+interface RunContext {
+  state: RunState
+  inputs: Inputs
+  clock: Clock
+  started: number
+  controller: AbortController
+  deadline: Deadline
+  io: Io
+  getApi: () => Promise<CloudFrontApi>
+  retry: RetryContext
+  progress: ProgressReporter
+  completion: CompletionModel
+  verify: (targets: VerifyTarget[], tree?: readonly string[]) => Promise<void>
+}
+
+/** Gate targets listed one per line up to this many; past it, counted. */
+const LOG_GATE_TARGETS = 100
+
+/** Whether a `wait-for` target stands for everything in progress somewhere (`DIST/*`, `DIST/dt_*`). */
+const isWide = (t: WaitTarget): boolean => t.id === ALL_IN_PROGRESS || t.id === ALL_TENANTS
+
+/** How the log names one `wait-for` target. */
+function describeWaitTarget(t: WaitTarget): string {
+  if (t.id === ALL_IN_PROGRESS) return `everything in progress on ${t.distributionId}`
+  if (t.id === ALL_TENANTS) return `everything in progress on the tenants of ${t.distributionId}`
+  return `${t.distributionId}/${t.id}`
+}
+
+/** `wait-for`: wait for invalidations an earlier step made, then verify them when asked. */
+async function gate(run: RunContext): Promise<void> {
+  const { state, inputs, clock, started, controller, io, getApi, progress, verify } = run
+  const waitFor = inputs.waitFor ?? []
+  Object.assign(state, {
+    gate: true,
+    wait: true,
+    gateTargets: waitFor.filter((t) => !isWide(t)).length,
+    gateAll: waitFor.filter(isWide).map((t) => `${t.distributionId}/${t.id}`),
+  })
+  state.timings.planMs = clock.now() - started
+  if (waitFor.length <= LOG_GATE_TARGETS) {
+    for (const t of waitFor) io.info(`waiting for ${describeWaitTarget(t)}`)
+  } else {
+    io.info(
+      `waiting for ${plural(waitFor.length, 'invalidation')} on ${plural(new Set(waitFor.map((t) => t.distributionId)).size, 'distribution or tenant', 'distributions or tenants')}`,
+    )
+  }
+  if (waitFor.length === 0) return
+  const paths = new Map<string, readonly string[]>()
+  if (!inputs.dryRun) {
+    const gateApi = await getApi()
+    progress.start()
+    try {
+      await waitForAll(state, waitFor, gateApi, clock, controller.signal, io, progress, paths)
+    } finally {
+      progress.stop()
+    }
+  }
+  // What was waited for: the targets named, and the tenants a `DIST/dt_*` found (not DIST itself).
+  const ids = [
+    ...waitFor.filter((t) => t.id !== ALL_TENANTS).map((t) => t.distributionId),
+    ...state.records.map((r) => r.distributionId),
+  ]
+  await verify(gateTargets(state.records, paths, ids))
+}
+
+/** Sources, targets (names resolved, tenants selected), plans, then submit and wait, then verify. */
+async function invalidate(run: RunContext): Promise<void> {
+  const { state, inputs, clock, started, controller, deadline, io, getApi, retry, progress } = run
   const sources = await collectSources(inputs, io, deadline)
-  // Domain names become distribution ids (one ListDistributions walk per run); a dry run leaves them.
-  const aliases = await resolveAliases(inputs, getApi, retry, io)
-  const targets = [...new Set(inputs.distributionIds.map((n) => aliases.get(n) ?? n))]
+  state.skipReasons = sources.empty
+  // Domain names become distribution or tenant ids (one ListDistributions walk per run); a dry run leaves them.
+  const resolved = await resolveAliases(inputs, getApi, retry, io)
+  const named = [...new Set(inputs.distributionIds.map((n) => resolved.get(n)?.id ?? n))]
+  const parents = new Map<string, string>()
+  for (const r of resolved.values()) if (r.parent !== undefined) parents.set(r.id, r.parent)
+  // A tenant's origins are its distribution's.
+  const originOf = (id: string): string => parents.get(id) ?? id
   const extra =
     sources.pendingSync === undefined
       ? new Map<string, Item[]>()
-      : await syncItemsByOrigin(inputs, targets, sources, await getApi(), retry, io)
+      : await syncItemsByOrigin(inputs, [...new Set(named.map(originOf))], sources, await getApi(), retry, io)
   const planOptions: PlanOptions = {
     batchSize: inputs.batchSize,
     collapse: inputs.collapse,
@@ -244,23 +331,30 @@ async function steps(
     ...(sources.tree === undefined ? {} : { tree: sources.tree }),
   }
   const requestedFor = (id: string): Item[] => {
-    const more = extra.get(id)
+    const more = extra.get(originOf(id))
     return more === undefined ? sources.shared : dedupeItems([...sources.shared, ...more])
   }
-  state.plans = targets.map((id) => planDistribution(id, requestedFor(id), planOptions))
-  for (const [name, id] of aliases) {
-    const plan = state.plans.find((p) => p.distributionId === id)
+  // `tenants`: the selected tenants of each distribution named, each its own target.
+  const targets =
+    inputs.tenants === undefined
+      ? { ids: named, parents }
+      : await selectTargets(state, inputs, named, getApi, retry, io)
+  for (const [tenant, parent] of targets.parents) parents.set(tenant, parent)
+  state.plans = planTargets(state, named, targets, (id) =>
+    planDistribution(id, requestedFor(id), planOptions),
+  )
+  for (const [name, r] of resolved) {
+    const plan = state.plans.find((p) => p.distributionId === r.id)
     if (plan) plan.alias = plan.alias ? `${plan.alias}, ${name}` : name
   }
-  for (const id of targets) outcomeOf(state, id)
-  state.skipReasons = sources.empty
+  registerTargets(state, state.fanOut === undefined || !inputs.dryRun ? targets.ids : named, parents)
   state.timings.planMs = clock.now() - started
   await logPlan(state, io)
 
   // The site's URLs when the sources know them: wildcards are verified through the objects under them.
   const tree = Array.isArray(sources.tree) ? (sources.tree as readonly string[]) : undefined
   if (batchCount(state.plans) === 0) return
-  if (inputs.dryRun) return verify(runTargets(state.plans, state.records), tree)
+  if (inputs.dryRun) return run.verify(runTargets(state.plans, state.records), tree)
   const submitApi = await getApi()
   progress.start()
   try {
@@ -275,42 +369,27 @@ async function steps(
       requestedFor,
       io,
       progress,
+      completion: run.completion,
     })
   } finally {
     progress.stop()
   }
-  await verify(runTargets(state.plans, state.records), tree)
+  await run.verify(runTargets(state.plans, state.records), tree)
 }
 
-/** Paths per write when the plan's paths are logged (see logPlan). */
-const LOG_LINES_PER_WRITE = 2000
-
-/** Print the plan: per distribution, requested -> billed, the wildcards chosen, and the paths. */
-async function logPlan(state: RunState, io: Io): Promise<void> {
-  const batches = batchCount(state.plans)
-  const paths = submittedPaths(state)
-  await io.group(
-    `Plan: ${plural(paths.length, 'distinct path')} -> ${plural(batches, 'batch', 'batches')} on ${plural(state.plans.length, 'distribution')}`,
-    () => {
-      for (const p of state.plans) {
-        io.info(
-          `${p.distributionId}: ${p.collapse ? describeCollapse(p.collapse) : `${plural(p.items.length, 'path')}, collapse off`}; ${plural(p.batches.length, 'batch', 'batches')}`,
-        )
-      }
-      // A write per LOG_LINES_PER_WRITE paths: one per path (tens of thousands of writes to the runner's
-      // pipe) is slow, and one for all of them builds the whole list as one string, then its UTF-8 copy,
-      // several megabytes of fresh memory for 100,000 paths that cost more than the writes they save.
-      for (let i = 0; i < paths.length; i += LOG_LINES_PER_WRITE) {
-        io.info(paths.slice(i, i + LOG_LINES_PER_WRITE).join('\n'))
-      }
-      return Promise.resolve()
-    },
-  )
-  // One warning per distinct message, however many distributions the planner gave it for.
-  const warned = new Map<string, string[]>()
-  for (const p of state.plans) {
-    for (const w of p.collapse?.warnings ?? []) warned.set(w, [...(warned.get(w) ?? []), p.distributionId])
+/** The request rates and completion time, for the progress line of a tenant fan-out. */
+function liveStats(governor: RateGovernor, completion: CompletionModel): LiveStats {
+  let createRate = 0
+  let pollRate = 0
+  for (const op of governor.snapshot()) {
+    if (op.operation.startsWith('CreateInvalidation')) createRate += op.rate
+    else if (op.operation.startsWith('GetInvalidation')) pollRate += op.rate
   }
-  for (const [w, ids] of warned)
-    io.warning(`${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}: ${w}`, w)
+  const finite = (n: number): number | undefined => (n > 0 && Number.isFinite(n) ? n : undefined)
+  const stats: LiveStats = { requestRate: governor.currentRate(), completionMs: completion.plausibleMs }
+  const c = finite(createRate)
+  const p = finite(pollRate)
+  if (c !== undefined) stats.createRate = c
+  if (p !== undefined) stats.pollRate = p
+  return stats
 }

@@ -2,15 +2,17 @@
  * Progress while the step waits (for quota, or for completion), so a long wait never looks like a hang:
  * every `intervalMs` (30 s by default) while anything is pending, a line per pending target (completed
  * of total invalidations, batches queued for quota and what they wait for) with the time waited and the
- * time left before `timeout`; and a line as soon as each target is done. Computed from the outcome model
- * (report/state.ts), so it says what the summary will say.
+ * time left before `timeout`; and a line as soon as each target is done. With `tenants` (thousands of
+ * targets) one line counts them instead: tenants submitted, Completed and failed, the request rate, and
+ * the time the rest should take. Computed from the outcome model (report/state.ts), so it says what the
+ * summary will say.
  */
 import type { Clock } from './cloudfront/clock.js'
 import { formatDuration } from './duration.js'
-import { plural } from './format.js'
+import { formatCount, plural } from './format.js'
 import type { Io } from './io.js'
 import type { RunState } from './report/state.js'
-import { targetViews, type TargetView } from './report/status.js'
+import { targetsPhrase, targetViews, type TargetView } from './report/status.js'
 import { voice } from './voice.js'
 
 /** Longest silence while anything is pending. */
@@ -28,18 +30,75 @@ export function progressInterval(timeoutMs: number): number {
 /** Pending targets named in one progress report; the rest are counted. */
 const MAX_TARGET_LINES = 10
 
+/** Per-target completion lines are printed up to this many targets (not for tenant fan-out). */
+const MAX_ANNOUNCED_TARGETS = 50
+
+/** What the run's CloudFront traffic looks like now (rate.ts and the CompletionModel). */
+export interface LiveStats {
+  /** Requests a second lately, over every operation. */
+  requestRate: number
+  /** Requests a second creates and polls are paced at (undefined: not paced, or none sent yet). */
+  createRate?: number
+  pollRate?: number
+  /** How old an invalidation of this run usually is when it completes. */
+  completionMs: number
+}
+
 export interface ProgressOptions {
   clock: Clock
   /** Clock time the step started, and its deadline. */
   startedAt: number
   deadline: number
   intervalMs?: number
+  /** The request rate and what the rest should take, for the tenant fan-out line. */
+  stats?: () => LiveStats
 }
 
 /** Whether a target still has work under way that this step waits for. */
 function pending(s: RunState, v: TargetView): boolean {
   if (v.error !== undefined) return false
   return v.unsubmitted > 0 || (s.wait && v.completed < v.records.length)
+}
+
+/** "19.6 requests/s" with one decimal under 100. */
+function perSecond(rate: number): string {
+  return `${rate < 100 ? rate.toFixed(1) : Math.round(rate)} requests/s`
+}
+
+/** The tenant fan-out line: counts over every tenant, the rate, and what the rest should take. */
+function fanOutLine(s: RunState, views: readonly TargetView[], o: ProgressOptions, head: string): string {
+  let submitted = 0
+  let completed = 0
+  let failed = 0
+  let queued = 0
+  let batchesLeft = 0
+  let pendingInvalidations = 0
+  for (const v of views) {
+    if (v.error !== undefined) failed++
+    else if (v.unsubmitted === 0) submitted++
+    if (v.batches > 0 && v.completed === v.batches) completed++
+    if (v.queued !== undefined) queued++
+    if (v.error === undefined) batchesLeft += v.unsubmitted
+    pendingInvalidations += v.records.length - v.completed
+  }
+  const parts = [`${formatCount(submitted)} of ${plural(views.length, 'tenant')} submitted`]
+  if (s.wait) parts.push(`${formatCount(completed)} Completed`)
+  if (failed > 0) parts.push(`${formatCount(failed)} failed`)
+  if (queued > 0) parts.push(`${formatCount(queued)} waiting for quota`)
+  const stats = o.stats?.()
+  let rest = ''
+  if (stats !== undefined) {
+    parts.push(perSecond(stats.requestRate))
+    // The rest: the creates left at the create rate, and when waiting, the polls left at the poll rate
+    // (they overlap), then one completion.
+    const creates = stats.createRate ? batchesLeft / stats.createRate : undefined
+    const polls = s.wait && stats.pollRate ? pendingInvalidations / stats.pollRate : 0
+    if (creates !== undefined && Number.isFinite(creates)) {
+      const ms = 1000 * Math.max(creates, polls) + (s.wait ? stats.completionMs : 0)
+      rest = `; about ${formatDuration(ms)} to go`
+    }
+  }
+  return `${head}: ${parts.join(', ')}${rest}`
 }
 
 /** The progress report for now: a heading line, then one line per pending target (none when idle). */
@@ -49,12 +108,22 @@ export function progressLines(s: RunState, o: ProgressOptions): string[] {
   if (open.length === 0) return []
   const now = o.clock.now()
   const left = Math.max(0, o.deadline - now)
+  if (s.fanOut !== undefined && !s.gate) {
+    return [
+      fanOutLine(
+        s,
+        views,
+        o,
+        `Waiting ${formatDuration(now - o.startedAt)}, ${formatDuration(left)} left before ${voice().option('timeout')}`,
+      ),
+    ]
+  }
   const done = views.length - open.length
   const failed = views.filter((v) => v.error !== undefined).length
   const head =
     `Waiting ${formatDuration(now - o.startedAt)}, ${formatDuration(left)} left before ${voice().option('timeout')}` +
     (views.length > 1
-      ? `: ${done} of ${plural(views.length, 'distribution')} done${failed > 0 ? ` (${failed} failed)` : ''}`
+      ? `: ${done} of ${targetsPhrase(views.length, views)} done${failed > 0 ? ` (${failed} failed)` : ''}`
       : '')
   const lines = [head]
   for (const v of open.slice(0, MAX_TARGET_LINES)) {
@@ -69,7 +138,8 @@ export function progressLines(s: RunState, o: ProgressOptions): string[] {
     lines.push(`  ${v.id}: ${parts.join('; ')}`)
   }
   if (open.length > MAX_TARGET_LINES) {
-    lines.push(`  … and ${plural(open.length - MAX_TARGET_LINES, 'more distribution')} pending`)
+    const rest = open.slice(MAX_TARGET_LINES)
+    lines.push(`  … and ${targetsPhrase(rest.length, rest).replace(/^([\d,]+) /, '$1 more ')} pending`)
   }
   return lines
 }
@@ -105,7 +175,9 @@ export class ProgressReporter {
    */
   update(id: string): void {
     if (this.announced.has(id) || !this.state.wait) return
-    const records = this.state.records.filter((r) => r.distributionId === id)
+    // Thousands of tenants get counts in the progress line, not a line each.
+    if (this.state.fanOut !== undefined || this.state.targets.size > MAX_ANNOUNCED_TARGETS) return
+    const records = this.state.recordsByTarget.get(id) ?? []
     const plan = this.state.plans.find((p) => p.distributionId === id)
     const expected = this.state.gate ? records.length : (plan?.batches.length ?? 0)
     if (expected === 0 || records.length < expected || records.some((r) => r.status !== 'Completed')) return

@@ -4,14 +4,20 @@
  * and the job summary (report/summary.ts). Pure: the same state always gives the same text, and tests
  * read it without a runner.
  */
-import type { InvalidationRecord } from './cloudfront/tracker.js'
-import { MAX_INPUT_BYTES, MAX_PATHS_OUTPUT_BYTES, OUTPUTS_BUDGET_BYTES } from './constants.js'
+import {
+  MAX_IDS_OUTPUT_BYTES,
+  MAX_INPUT_BYTES,
+  MAX_INVALIDATIONS_OUTPUT_BYTES,
+  MAX_PATHS_OUTPUT_BYTES,
+  OUTPUTS_BUDGET_BYTES,
+} from './constants.js'
 import { formatCount } from './format.js'
 import { batchCount } from './plan.js'
+import { invalidationList } from './report/invalidation-list.js'
 import { requestedCount, submittedPaths } from './report/paths.js'
 import type { RunState } from './report/state.js'
 import { runStatus } from './report/status.js'
-import { voice } from './voice.js'
+import { ALL_TENANTS } from './targets.js'
 
 export { billedPaths, requestedCount, submittedPaths } from './report/paths.js'
 export { emptyState, outcomeOf, tallyWarning } from './report/state.js'
@@ -19,6 +25,7 @@ export type { RunState, RunStatus, TargetOutcome } from './report/state.js'
 export { runStatus, stepFails, targetViews } from './report/status.js'
 export { endingLine, resultLine } from './report/lines.js'
 export { buildSummary, costEstimate } from './report/summary.js'
+export { invalidationList } from './report/invalidation-list.js'
 
 /** JSON array of strings cut to fit `maxBytes`; `cut` says how many were left out. */
 export function boundedJsonArray(values: readonly string[], maxBytes: number): { json: string; cut: number } {
@@ -34,70 +41,73 @@ export function boundedJsonArray(values: readonly string[], maxBytes: number): {
 }
 
 /**
- * The `invalidation-list` output: one `DISTRIBUTION/ID` line per invalidation (about 30 bytes), for a later
- * step's `wait-for`, and `[]` when there is none (an empty input would read as no `wait-for` at all).
- * It must fit one input (`maxBytes`): past that, the distributions with the most invalidations are named
- * `DISTRIBUTION/*` instead, everything in progress there, a superset that can never end a gate early.
- * `widened` lists those distributions with how many ids each line stands for.
+ * The `invalidations` JSON cut to `maxBytes`: the records that fit, then (when some did not) one more
+ * element `{"omitted": N, "see": "invalidations-file"}`, so a `wait-for` given a cut list fails rather
+ * than pass while invalidations it never saw are still in progress.
  */
-export function invalidationList(
-  records: readonly InvalidationRecord[],
-  maxBytes: number,
-): { text: string; widened: { distributionId: string; count: number }[] } {
-  if (records.length === 0) return { text: '[]', widened: [] }
-  const ids = new Map<string, string[]>() // distributions in order of first appearance
-  for (const r of records) ids.set(r.distributionId, [...(ids.get(r.distributionId) ?? []), r.id])
-  const bytes = (d: string, list: readonly string[]): number =>
-    list.reduce((n, id) => n + d.length + id.length + 2, 0)
-  let total = [...ids].reduce((n, [d, list]) => n + bytes(d, list), 0) - 1 // no newline after the last
-  const widened = new Set<string>()
-  // Widen where it saves most first (the most invalidations), and only while the list is too long.
-  const bySaving = [...ids].sort(([a, x], [b, y]) => bytes(b, y) - bytes(a, x))
-  for (const [d, list] of bySaving) {
-    if (total <= maxBytes) break
-    total -= bytes(d, list) - (d.length + 3)
-    widened.add(d)
+export function boundedRecords(records: readonly object[], maxBytes: number): { json: string; cut: number } {
+  const parts: string[] = []
+  let bytes = 2
+  const marker = (n: number): string => JSON.stringify({ omitted: n, see: 'invalidations-file' })
+  const room = marker(records.length).length + 1 // kept for the marker, should a later record not fit
+  for (const r of records) {
+    const part = JSON.stringify(r)
+    const size = Buffer.byteLength(part) + 1
+    if (bytes + size + room > maxBytes) break
+    parts.push(part)
+    bytes += size
   }
-  const lines: string[] = []
-  for (const [d, list] of ids) {
-    if (widened.has(d)) lines.push(`${d}/*`)
-    else for (const id of list) lines.push(`${d}/${id}`)
-  }
-  return {
-    text: lines.join('\n'),
-    widened: [...widened].map((d) => ({ distributionId: d, count: ids.get(d)?.length ?? 0 })),
-  }
+  const cut = records.length - parts.length
+  if (cut > 0) parts.push(marker(cut))
+  return { json: `[${parts.join(',')}]`, cut }
 }
 
 /**
- * The step's outputs, plus warnings to print (a cut `paths` list, a widened `invalidation-list`). Without
- * `limits` (a terminal, not GitHub) `paths` is never cut, `invalidation-list` never widened (no later
- * step's input to fit), and there is nothing to warn about.
+ * The step's outputs, plus warnings to print (cut lists, a widened `invalidation-list`). Without `limits`
+ * (a terminal, not GitHub) nothing is cut, `invalidation-list` is never widened (no later step's input to
+ * fit), and there is nothing to warn about. `invalidations-file` is added by the caller.
  */
 export function buildOutputs(
   s: RunState,
   limits = true,
 ): { outputs: Record<string, string>; warnings: string[] } {
-  const invalidations = JSON.stringify(
-    s.records.map((r) => ({
-      distributionId: r.distributionId,
-      id: r.id,
-      status: r.status,
-      pathCount: r.pathCount,
-      createTime: r.createTime,
-    })),
-  )
-  const ids = JSON.stringify(s.records.map((r) => r.id))
-  const list = invalidationList(s.records, limits ? MAX_INPUT_BYTES : Infinity)
-  const used = Buffer.byteLength(invalidations) + Buffer.byteLength(ids) + list.text.length
   const warnings: string[] = []
-  if (limits && used > OUTPUTS_BUDGET_BYTES) {
+  const records = s.records.map((r) => ({
+    distributionId: r.distributionId,
+    id: r.id,
+    status: r.status,
+    pathCount: r.pathCount,
+    createTime: r.createTime,
+  }))
+  const invalidations = limits
+    ? boundedRecords(records, MAX_INVALIDATIONS_OUTPUT_BYTES)
+    : { json: JSON.stringify(records), cut: 0 }
+  if (invalidations.cut > 0) {
     warnings.push(
-      `The 'invalidations' output describes ${s.records.length} invalidations in ${Math.round(used / 1024)} KiB, close to GitHub's 1 MB-per-job output limit: raise ${voice().option('batch-size')} to make fewer, larger invalidations.`,
+      `The 'invalidations' output lists the first ${formatCount(records.length - invalidations.cut)} of ${formatCount(records.length)} invalidations (cut at ${MAX_INVALIDATIONS_OUTPUT_BYTES / 1024} KiB to stay under GitHub's 1 MB output limit) and ends with {"omitted": ${invalidations.cut}}, so a 'wait-for' given it fails rather than pass early: give 'wait-for' the 'invalidation-list' output, or the 'invalidations-file' (this job, or uploaded as an artifact), which lists them all.`,
     )
   }
+  const idList = s.records.map((r) => r.id)
+  const ids = limits
+    ? boundedJsonArray(idList, MAX_IDS_OUTPUT_BYTES)
+    : { json: JSON.stringify(idList), cut: 0 }
+  if (ids.cut > 0) {
+    warnings.push(
+      `The 'invalidation-ids' output lists the first ${formatCount(idList.length - ids.cut)} of ${formatCount(idList.length)} ids (cut at ${MAX_IDS_OUTPUT_BYTES / 1024} KiB); 'invalidations-file' lists them all.`,
+    )
+  }
+  // Tenants are grouped under the distribution they were selected from, so thousands widen to one line.
+  const list = invalidationList(
+    s.records,
+    limits ? MAX_INPUT_BYTES : Infinity,
+    (id) => s.targets.get(id)?.parent,
+  )
   if (list.widened.length > 0) {
-    const named = list.widened.map((w) => `${w.distributionId}/* for its ${w.count} invalidations`)
+    const named = list.widened.map((w) =>
+      w.line.endsWith(`/${ALL_TENANTS}`)
+        ? `${w.line} for its tenants' ${formatCount(w.count)} invalidations`
+        : `${w.line} for its ${w.count} invalidations`,
+    )
     warnings.push(
       `The 'invalidation-list' output names ${named.slice(0, 5).join(', ')}${named.length > 5 ? `, and ${named.length - 5} more` : ''}, to fit one input of a later step (${formatCount(MAX_INPUT_BYTES)} bytes): a 'wait-for' gate given it waits for everything in progress there, these and any others.`,
     )
@@ -107,6 +117,7 @@ export function buildOutputs(
       `The 'invalidation-list' output takes ${Math.round(list.text.length / 1024)} KiB, one line per distribution or tenant, more than one input can carry on every runner (${formatCount(MAX_INPUT_BYTES)} bytes; Linux takes up to 128 KiB): a 'wait-for' gate given it may fail to start. Split the distributions or tenants over several steps.`,
     )
   }
+  const used = Buffer.byteLength(invalidations.json) + Buffer.byteLength(ids.json) + list.text.length
   const paths = submittedPaths(s)
   const budget = Math.max(2, Math.min(MAX_PATHS_OUTPUT_BYTES, OUTPUTS_BUDGET_BYTES - used))
   const { json, cut } = limits ? boundedJsonArray(paths, budget) : { json: JSON.stringify(paths), cut: 0 }
@@ -118,8 +129,8 @@ export function buildOutputs(
   return {
     outputs: {
       'invalidation-id': s.records[0]?.id ?? '',
-      'invalidation-ids': ids,
-      invalidations,
+      'invalidation-ids': ids.json,
+      invalidations: invalidations.json,
       'invalidation-list': list.text,
       paths: json,
       'path-count': String(paths.length),

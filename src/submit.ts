@@ -1,12 +1,16 @@
 /**
- * Submitting (and waiting for) every distribution's batches concurrently under one deadline, recording
- * each one's outcome as it goes: an invalidation as soon as it exists, an error at once (the others go
- * on), batches held back for quota and what they wait for (for progress lines).
+ * Submitting (and waiting for) every target's batches concurrently under one deadline, recording each
+ * one's outcome as it goes: an invalidation as soon as it exists, an error at once (the others go on),
+ * batches held back for quota and what they wait for (for progress lines). Every target is its own
+ * scope (quota, batches, CallerReferences), thousands of tenants included; the rate governor in the
+ * CloudFront client paces them all, and one CompletionModel times every target's first poll.
  */
 import type { CloudFrontApi } from './cloudfront/api.js'
 import type { Clock } from './cloudfront/clock.js'
-import { UnreachableError } from './cloudfront/errors.js'
+import { awsErrorName, UnreachableError } from './cloudfront/errors.js'
+import { withRetry } from './cloudfront/retry.js'
 import { submitDistribution } from './cloudfront/scheduler.js'
+import type { CompletionModel } from './cloudfront/tracker.js'
 import { errorMessage } from './errors.js'
 import { plural } from './format.js'
 import type { Inputs } from './inputs.js'
@@ -15,7 +19,9 @@ import { describeCollapse } from './paths/collapse.js'
 import type { Item } from './paths/encode.js'
 import { batchCount, planDistribution, type PlanOptions } from './plan.js'
 import type { ProgressReporter } from './progress.js'
-import { outcomeOf, type RunState } from './report/state.js'
+import { addRecord, outcomeOf, type RunState } from './report/state.js'
+import { isTenant } from './targets.js'
+import { voice } from './voice.js'
 
 export interface SubmitContext {
   state: RunState
@@ -29,13 +35,17 @@ export interface SubmitContext {
   requestedFor: (id: string) => Item[]
   io: Io
   progress: ProgressReporter
+  /** When invalidations of this run complete, learnt from every target's polls. */
+  completion: CompletionModel
 }
 
 /** Submit every distribution's batches concurrently; resolves when every distribution has ended. */
 export async function submitAll(c: SubmitContext): Promise<void> {
   const { state, inputs, io, clock } = c
   const deniedWarned = new Set<string>()
-  const batchTotal = (): number => batchCount(state.plans)
+  // Batches over every target, counted again only when a re-plan changes them (thousands of tenants).
+  let batchTotal = batchCount(state.plans)
+  const fanOut = state.fanOut !== undefined
   await Promise.all(
     state.plans.map(async (p, index) => {
       const outcome = outcomeOf(state, p.distributionId)
@@ -48,8 +58,11 @@ export async function submitAll(c: SubmitContext): Promise<void> {
           wait: inputs.wait,
           clock,
           signal: c.controller.signal,
+          countExisting: !fanOut,
+          completion: c.completion,
           log: {
-            info: (m) => io.info(m),
+            // A line per tenant would bury the log: fan-out says it in counts (progress) and the file.
+            info: (m) => (fanOut ? io.debug(m) : io.info(m)),
             warning: (m, kind) => io.warning(m, kind),
             debug: (m) => io.debug(m),
             progress: (m) => {
@@ -68,6 +81,7 @@ export async function submitAll(c: SubmitContext): Promise<void> {
             )
             if (p.alias !== undefined) again.alias = p.alias
             state.plans[index] = again
+            batchTotal = batchCount(state.plans)
             if (again.collapse)
               io.info(
                 `${p.distributionId}: ${plural(wildcardsInProgress, 'wildcard')} already in progress; re-planned: ${describeCollapse(again.collapse)}`,
@@ -75,8 +89,8 @@ export async function submitAll(c: SubmitContext): Promise<void> {
             return again.batches
           },
           onCreated: (r) => {
-            state.records.push(r)
-            if (state.records.length === batchTotal()) state.timings.submitMs = clock.now() - c.started
+            addRecord(state, r)
+            if (state.records.length === batchTotal) state.timings.submitMs = clock.now() - c.started
             c.progress.update(p.distributionId)
           },
           onQueued: (queued) => {
@@ -102,11 +116,38 @@ export async function submitAll(c: SubmitContext): Promise<void> {
           c.controller.abort(e)
           return
         }
-        // This distribution's own error: kept, reported now; the others go on.
-        outcome.error = errorMessage(e)
+        // This target's own error: kept, reported now; the others go on.
+        outcome.error = (await multiTenantError(c, p.distributionId, e)) ?? errorMessage(e)
         outcome.endedAt = clock.now()
         io.error?.(outcome.error)
       }
     }),
   )
+}
+
+/**
+ * A multi-tenant distribution named without `tenants`: CloudFront answers its invalidation calls with
+ * NoSuchDistribution (only its tenants take invalidations), which would send the user looking for a typo.
+ * Read its connection mode (GetDistribution, one call, only on this error) and say what to do instead;
+ * when that read fails too, say both possibilities.
+ */
+async function multiTenantError(c: SubmitContext, id: string, e: unknown): Promise<string | undefined> {
+  if (isTenant(id) || awsErrorName(e) !== 'NoSuchDistribution') return undefined
+  const advice = `its tenants take the invalidations, not the distribution: add ${voice().setting('tenants', 'all')} (every tenant) or tenant patterns, or name tenants by their dt_ ids`
+  try {
+    const retry = {
+      clock: c.clock,
+      signal: c.controller.signal,
+      onRetry: (m: string, kind: string) => c.io.warning(m, kind),
+    }
+    const mode = await withRetry(`GetDistribution ${id}`, retry, () =>
+      c.api.getConnectionMode(id, retry.signal),
+    )
+    if (mode === 'tenant-only') return `${id} is a multi-tenant distribution: ${advice}.`
+    return undefined
+  } catch (probe) {
+    // GetDistribution does not know it either: there is no such distribution (a typo, another account).
+    if (awsErrorName(probe) === 'NoSuchDistribution') return undefined
+    return `${errorMessage(e)} (If ${id} is a multi-tenant distribution, CloudFront answers NoSuchDistribution too: ${advice}.)`
+  }
 }

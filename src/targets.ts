@@ -1,9 +1,10 @@
 /**
  * What `distribution-id` and `wait-for` name: distributions (E2EXAMPLE0000), distribution tenants
  * (dt_…), and alternate domain names (www.example.com) to resolve. Pure parsing and matching; the
- * ListDistributions call that feeds `resolveAlias` lives in cloudfront/api.ts.
+ * ListDistributions call that feeds `resolveAlias` lives in cloudfront/pages.ts.
  */
 import { plural } from './format.js'
+import { voice } from './voice.js'
 
 /** A distribution id as CloudFront issues them: upper-case letters and digits. */
 export const DISTRIBUTION_ID = /^[A-Z0-9]{10,20}$/
@@ -60,7 +61,7 @@ export interface DistributionAliases {
 export function resolveAlias(
   name: string,
   distributions: readonly DistributionAliases[],
-): { id: string } | { error: string } {
+): { id: string } | { error: string; none?: true } {
   const host = name.toLowerCase()
   const dot = host.indexOf('.')
   const wildcardForm = dot === -1 ? undefined : `*${host.slice(dot)}`
@@ -84,7 +85,9 @@ export function resolveAlias(
     error:
       `no distribution in this account has the alias ${name} (${plural(distributions.length, 'distribution')} listed` +
       (seen.length > 0 ? `; aliases found: ${seen.join('; ')}${withAliases.length > 10 ? '; …' : ''}` : '') +
-      '). Domains of distribution tenants are not resolved: name the tenant by its dt_ id',
+      ')',
+    // Nothing matched at all (not an ambiguity): the name may be a distribution tenant's domain.
+    none: true,
   }
 }
 
@@ -94,7 +97,16 @@ export function resolveAlias(
  */
 export const ALL_IN_PROGRESS = '*'
 
-/** One invalidation to wait for, or (id ALL_IN_PROGRESS) all those in progress on a distribution. */
+/**
+ * The `id` of a `DIST/dt_*` wait target: everything in progress on every tenant of a multi-tenant
+ * distribution when the gate starts: what a widened `invalidation-list` names for thousands of tenants.
+ */
+export const ALL_TENANTS = 'dt_*'
+
+/**
+ * One invalidation to wait for, or (id ALL_IN_PROGRESS) all those in progress on a distribution, or (id
+ * ALL_TENANTS) all those in progress on its tenants.
+ */
 export interface WaitTarget {
   distributionId: string
   id: string
@@ -104,9 +116,10 @@ export interface WaitTarget {
 }
 
 /**
- * Parse `wait-for`: the `invalidations` output of an earlier step (a JSON array), or lines
- * `DISTRIBUTION/ID` (the `invalidation-list` output) and `DISTRIBUTION/*`, separated by newlines or commas.
- * Returns the targets without duplicates, or the one-line reason the text is none of these.
+ * Parse `wait-for`: the `invalidations` output of an earlier step (a JSON array), the text of an
+ * `invalidations-file` (the same, with `tenantId`), or lines `DISTRIBUTION/ID` (the `invalidation-list`
+ * output), `DISTRIBUTION/*` and `DISTRIBUTION/dt_*`, separated by newlines or commas. Returns the targets
+ * without duplicates, or the one-line reason the text is none of these.
  */
 export function parseWaitFor(text: string): WaitTarget[] | string {
   const t = text.trim()
@@ -116,9 +129,11 @@ export function parseWaitFor(text: string): WaitTarget[] | string {
     if (!DISTRIBUTION_ID.test(w.distributionId) && !TENANT_ID.test(w.distributionId)) {
       return `${JSON.stringify(w.distributionId)} is not a distribution or tenant id`
     }
-    const all = allowAll && w.id === ALL_IN_PROGRESS
+    const all =
+      allowAll &&
+      (w.id === ALL_IN_PROGRESS || (w.id === ALL_TENANTS && DISTRIBUTION_ID.test(w.distributionId)))
     if (!all && !INVALIDATION_ID.test(w.id)) {
-      return `${JSON.stringify(w.id)} is not an invalidation id${allowAll ? " (or '*' for everything in progress on the distribution)" : ''}`
+      return `${JSON.stringify(w.id)} is not an invalidation id${allowAll ? ` (or '*' for everything in progress on the distribution, or ${ALL_TENANTS} after a distribution id for everything in progress on its tenants)` : ''}`
     }
     const key = `${w.distributionId}/${w.id}`
     if (!seen.has(key)) out.push(w)
@@ -135,10 +150,16 @@ export function parseWaitFor(text: string): WaitTarget[] | string {
     if (!Array.isArray(parsed)) return 'expected a JSON array'
     for (const [i, e] of (parsed as unknown[]).entries()) {
       const o = typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {}
-      if (typeof o.distributionId !== 'string' || typeof o.id !== 'string') {
-        return `item ${i} has no "distributionId" and "id" strings (expected the \`invalidations\` output)`
+      if (typeof o.omitted === 'number') {
+        // A cut `invalidations` output (thousands of tenants): waiting for part of it would pass early.
+        return `lists only part of the invalidations (${o.omitted} were left out of the output to stay within GitHub's limit): give ${voice().option('wait-for')} the 'invalidations-file' output instead, which lists them all`
       }
-      const w: WaitTarget = { distributionId: o.distributionId, id: o.id }
+      // An invalidations-file record names a tenant in `tenantId` (its distribution in `distributionId`).
+      const target = typeof o.tenantId === 'string' ? o.tenantId : o.distributionId
+      if (typeof target !== 'string' || typeof o.id !== 'string') {
+        return `item ${i} has no "distributionId" and "id" strings (expected the \`invalidations\` output, or an invalidations-file whose records may name a tenant in "tenantId")`
+      }
+      const w: WaitTarget = { distributionId: target, id: o.id }
       if (typeof o.pathCount === 'number') w.pathCount = o.pathCount
       if (typeof o.createTime === 'string') w.createTime = o.createTime
       const problem = add(w, false)
@@ -152,7 +173,7 @@ export function parseWaitFor(text: string): WaitTarget[] | string {
     .filter((l) => l !== '')) {
     const [distributionId = '', id = '', extra] = line.split('/')
     if (extra !== undefined || id === '')
-      return `${JSON.stringify(line.slice(0, 80))} is not DISTRIBUTION/ID or DISTRIBUTION/* (e.g. E2EXAMPLE0000/I2J0I21PCUYOIK)`
+      return `${JSON.stringify(line.slice(0, 80))} is not DISTRIBUTION/ID, DISTRIBUTION/* or DISTRIBUTION/dt_* (e.g. E2EXAMPLE0000/I2J0I21PCUYOIK)`
     const problem = add({ distributionId, id }, true)
     if (problem) return `${JSON.stringify(line.slice(0, 80))}: ${problem}`
   }

@@ -93,7 +93,8 @@ describe('ARCHITECTURE.md invariants hold in src/', () => {
   it('the pure modules (plan, outputs, report/, targets, durations, numbers) do no I/O', () => {
     const pure = (f: string): boolean =>
       ['plan.ts', 'report.ts', 'targets.ts', 'duration.ts', 'format.ts', 'constants.ts'].includes(f) ||
-      f.startsWith('report/') ||
+      // report/file.ts is the one module of report/ that writes (the `invalidations-file`), as the map says.
+      (f.startsWith('report/') && f !== 'report/file.ts') ||
       (f.startsWith('paths/') && f !== 'paths/walk.ts')
     const io = IMPORTS.filter(
       (i) =>

@@ -4,7 +4,7 @@
  * ids, aliases and tenants; a missing invalidation; AccessDenied; --json parsed as JSON every time;
  * hostile tags printed safe for a log.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -16,6 +16,9 @@ const DIST = 'E2EXAMPLE0000'
 const OTHER = 'E3OTHER000000'
 const MULTI = 'E4MULTI000000'
 const TENANT = 'dt_acme'
+/** A multi-tenant distribution with more tenants than the human result lists a row each. */
+const SHOPS = 'E5SHOPS000000'
+const SHOP_TENANTS = 60
 const HOUR = 60 * 60_000
 
 let fake: FakeCloudFront
@@ -29,8 +32,16 @@ beforeAll(async () => {
       { id: DIST, aliases: ['www.example.com', 'example.com'] },
       { id: OTHER, aliases: ['*.example.org'] },
       { id: MULTI, multiTenant: true },
+      { id: SHOPS, multiTenant: true },
     ],
-    tenants: [{ id: TENANT, distributionId: MULTI }],
+    tenants: [
+      { id: TENANT, distributionId: MULTI, domains: ['acme.example.net'] },
+      ...Array.from({ length: SHOP_TENANTS }, (_, i) => ({
+        id: `dt_shop${String(i).padStart(3, '0')}`,
+        distributionId: SHOPS,
+        domains: [`shop${i}.shops.example.net`],
+      })),
+    ],
   })
   seeded = []
   for (let i = 0; i < 260; i++) {
@@ -207,6 +218,19 @@ describe('list', () => {
     expect(none.stderr).toMatch(/no distribution in this account has the alias nowhere\.example\.net/)
   })
 
+  it("resolves a tenant's domain with GetDistributionTenantByDomain when no distribution has it as an alias", async () => {
+    const r = await cli(['list', 'acme.example.net', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(json<Listed>(r.stdout)).toMatchObject({ distributionId: TENANT })
+    expect(fake.requests.map((q) => q.op)).toEqual([
+      'ListDistributions',
+      'GetDistributionTenantByDomain',
+      'ListInvalidationsForDistributionTenant',
+    ])
+    const none = await cli(['list', 'nowhere.example.net'])
+    expect(none.stderr).toMatch(/and no distribution tenant has the domain nowhere\.example\.net/)
+  })
+
   it("lists a tenant's invalidations with the tenant calls", async () => {
     const r = await cli(['list', TENANT, '--json'])
     expect(json<Listed>(r.stdout).invalidations.map((i) => i.id)).toEqual([tenantSeed.id])
@@ -339,6 +363,7 @@ describe('distributions', () => {
         /^E3OTHER000000\s+de3other000000\.cloudfront\.net\s+no\s+Deployed\s+\*\.example\.org$/,
       ),
       expect.stringMatching(/^E4MULTI000000\s+de4multi000000\.cloudfront\.net\s+yes\s+Deployed$/),
+      expect.stringMatching(/^E5SHOPS000000\s+de5shops000000\.cloudfront\.net\s+yes\s+Deployed$/),
       '',
     ])
     const doc = json<{ distributions: Record<string, unknown>[] }>(
@@ -395,7 +420,7 @@ describe('wait', () => {
     const result = lines.findIndex((l) => l.startsWith('Waited for 2 invalidations'))
     expect(result, lines.join('\n')).toBeGreaterThan(-1)
     expect(lines.slice(result)).toEqual([
-      expect.stringMatching(/^Waited for 2 invalidations on 2 distributions: all Completed in /),
+      expect.stringMatching(/^Waited for 2 invalidations on 2 distributions and tenants: all Completed in /),
       expect.stringMatching(/^DISTRIBUTION\s+INVALIDATION\s+PATHS\s+STATUS$/),
       expect.stringMatching(new RegExp(`^${DIST}\\s+${a.id}\\s+1\\s+Completed$`)),
       expect.stringMatching(new RegExp(`^${TENANT}\\s+${b.id}\\s+1\\s+Completed$`)),
@@ -446,6 +471,22 @@ describe('wait', () => {
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(
       /"x" is not an invalidation id \(e\.g\. I2J0I21PCUYOIK, or '\*' for everything/,
+    )
+  })
+
+  it('DIST/dt_* waits for everything in progress on every tenant of DIST, as wait-for does', async () => {
+    const a = fake.seedInvalidation(TENANT, ['/d'], { completesInMs: 1000 })
+    const r = await cli(['wait', `${MULTI}/dt_*`, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain(`waiting for everything in progress on the tenants of ${MULTI}`)
+    expect(json(r.stdout)).toMatchObject({ status: 'Completed', 'invalidation-ids': [a.id] })
+    const none = await cli(['wait', `${MULTI}/dt_*`])
+    expect(none.stdout).toMatch(/^Nothing in progress on the tenants of E4MULTI000000: every invalidation/)
+    // Only after a distribution id: a tenant has no tenants.
+    const bad = await cli(['wait', `${TENANT}/dt_*`])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(
+      /"dt_\*" is not an invalidation id \(or '\*' for .*dt_\* after a distribution id/,
     )
   })
 
@@ -513,10 +554,29 @@ describe('invalidate against the fake', () => {
     expect(nothing.stdout).toMatch(/^Nothing to wait for/)
   })
 
+  it('--tenants all: the table lists 50 invalidations and counts the rest; --json has every one and no file', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'cfi-cli-temp-'))
+    const args = ['--distribution-id', SHOPS, '--tenants', 'all', '--paths', '/x']
+    const r = await cli(args, { env: { RUNNER_TEMP: temp } })
+    expect(r.code, r.stderr).toBe(0)
+    const rows = r.stdout.split('\n').filter((l) => /^dt_shop\d+\s/.test(l))
+    expect(rows).toHaveLength(50)
+    expect(r.stdout).toMatch(
+      /\n… and 10 more invalidations on 10 more distributions or tenants \(10 (InProgress|Completed)\); --json lists every one\n/,
+    )
+    const doc = json((await cli([...args, '--json'], { env: { RUNNER_TEMP: temp } })).stdout)
+    expect((doc.invalidations as unknown[]).length).toBe(SHOP_TENANTS)
+    // The CLI prints every record itself: it writes no invalidations-file, even where RUNNER_TEMP is set.
+    expect(doc).not.toHaveProperty('invalidations-file')
+    expect(readdirSync(temp)).toEqual([])
+    rmSync(temp, { recursive: true })
+  })
+
   it('speaks in flags when it stops: --timeout and --no-wait, never workflow inputs', async () => {
     fake.completionDelayMs = HOUR
     try {
-      const r = await cli(['--distribution-id', DIST, '--paths', '/late', '--wait', '--timeout', '1s'])
+      // 3 s: the run first counts what is in progress (the seeded invalidations), paced like every call.
+      const r = await cli(['--distribution-id', DIST, '--paths', '/late', '--wait', '--timeout', '3s'])
       expect(r.code).toBe(1)
       expect(r.stderr).toMatch(/Raise --timeout, or use --on-timeout warn to end with a warning\.\n$/)
       expect(r.stderr).not.toMatch(/wait: |'timeout'|'on-timeout'|Input '/)

@@ -65,7 +65,7 @@ describe('distribution by alternate domain name', () => {
     expect(fake.invalidations(WILD)).toHaveLength(1)
     const deep = await run({ 'distribution-id': 'a.b.example.com', paths: '/x' })
     expect(errors(deep)[0]).toMatch(
-      /^Input 'distribution-id': no distribution in this account has the alias a\.b\.example\.com .*aliases found: .*www\.example\.com.*name the tenant by its dt_ id/,
+      /^Input 'distribution-id': no distribution in this account has the alias a\.b\.example\.com .*aliases found: .*www\.example\.com.*\), and no distribution tenant has the domain a\.b\.example\.com$/,
     )
   })
 

@@ -15,10 +15,13 @@ import {
   GetDistributionTenantCommand,
   GetInvalidationCommand,
   GetInvalidationForDistributionTenantCommand,
+  ListConnectionGroupsCommand,
   ListDistributionsCommand,
+  ListDistributionTenantsCommand,
   ListInvalidationsCommand,
   ListInvalidationsForDistributionTenantCommand,
   paginateListDistributions,
+  paginateListDistributionTenants,
   paginateListInvalidations,
 } from '@aws-sdk/client-cloudfront'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -511,6 +514,128 @@ describe('distribution tenants', () => {
   })
 })
 
+describe('distribution tenants at scale', () => {
+  const MULTI = 'E1MULTITENANT1'
+  const OTHER = 'E1MULTITENANT2'
+  const many = (n: number, distributionId: string, prefix: string) =>
+    Array.from({ length: n }, (_, i) => ({
+      id: `dt_${prefix}${String(i).padStart(4, '0')}`,
+      distributionId,
+      name: `${prefix}-${i}`,
+      domains: [`${prefix}${i}.shops.example.com`],
+    }))
+
+  it('lists the tenants of one distribution, every page, with the summary fields the SDK expects', async () => {
+    const fake = await startFake({
+      distributions: [
+        { id: MULTI, multiTenant: true },
+        { id: OTHER, multiTenant: true },
+      ],
+      tenants: [...many(150, MULTI, 'acme'), ...many(3, OTHER, 'zeta')],
+    })
+    const client = clientFor(fake)
+    const ids: string[] = []
+    for await (const page of paginateListDistributionTenants(
+      { client },
+      { AssociationFilter: { DistributionId: MULTI } },
+    )) {
+      for (const t of page.DistributionTenantList ?? []) ids.push(t.Id ?? '')
+    }
+    expect(ids).toHaveLength(150)
+    expect(new Set(ids).size).toBe(150)
+    expect(ids.every((id) => id.startsWith('dt_acme'))).toBe(true)
+    expect(fake.requests.map((r) => r.op)).toEqual(['ListDistributionTenants', 'ListDistributionTenants'])
+
+    const first = await client.send(
+      new ListDistributionTenantsCommand({ AssociationFilter: { DistributionId: OTHER }, MaxItems: 2 }),
+    )
+    expect(first.NextMarker).toBe('dt_zeta0001')
+    expect(first.DistributionTenantList?.[0]).toMatchObject({
+      Id: 'dt_zeta0000',
+      DistributionId: OTHER,
+      Name: 'zeta-0',
+      Domains: [{ Domain: 'zeta0.shops.example.com', Status: 'active' }],
+      Enabled: true,
+    })
+    const rest = await client.send(
+      new ListDistributionTenantsCommand({
+        AssociationFilter: { DistributionId: OTHER },
+        Marker: first.NextMarker,
+      }),
+    )
+    expect(rest.NextMarker).toBeUndefined()
+    expect(rest.DistributionTenantList?.map((t) => t.Id)).toEqual(['dt_zeta0002'])
+    const all = await client.send(new ListDistributionTenantsCommand({}))
+    expect(all.DistributionTenantList).toHaveLength(100)
+    const none = client.send(
+      new ListDistributionTenantsCommand({ AssociationFilter: { DistributionId: 'E1NOSUCHDIST00' } }),
+    )
+    expect(await failure(none)).toMatchObject({ name: 'EntityNotFound', status: 404 })
+  })
+
+  it('finds a tenant by one of its domains', async () => {
+    const fake = await startFake({
+      distributions: [{ id: MULTI, multiTenant: true }],
+      tenants: many(3, MULTI, 'acme'),
+    })
+    const client = clientFor(fake)
+    const out = await client.send(
+      new GetDistributionTenantByDomainCommand({ Domain: 'ACME1.shops.example.com' }),
+    )
+    expect(out.DistributionTenant).toMatchObject({ Id: 'dt_acme0001', DistributionId: MULTI })
+    expect(out.ETag).toMatch(/^E[A-Z0-9]+$/)
+    const unknown = client.send(new GetDistributionTenantByDomainCommand({ Domain: 'nope.example.com' }))
+    expect(await failure(unknown)).toMatchObject({ name: 'EntityNotFound', status: 404 })
+  })
+
+  it('answers NoSuchDistribution to invalidation calls on a multi-tenant distribution itself', async () => {
+    const fake = await startFake({ distributions: [{ id: MULTI, multiTenant: true }] })
+    const client = clientFor(fake)
+    expect(await failure(create(client, ['/a'], 'x', MULTI))).toMatchObject({
+      name: 'NoSuchDistribution',
+      status: 404,
+    })
+    const list = client.send(new ListInvalidationsCommand({ DistributionId: MULTI }))
+    expect(await failure(list)).toMatchObject({ name: 'NoSuchDistribution' })
+    const d = await client.send(new GetDistributionCommand({ Id: MULTI }))
+    expect(d.Distribution?.DistributionConfig?.ConnectionMode).toBe('tenant-only')
+  })
+})
+
+describe('request-rate limits', () => {
+  it('answers Throttling past each operation’s token bucket, refilled at its rate', async () => {
+    const clock = manualClock()
+    const fake = await startFake({
+      now: clock.now,
+      rateLimits: { CreateInvalidation: { rate: 2, burst: 3 }, '*': { rate: 1, burst: 1 } },
+    })
+    const client = clientFor(fake)
+    const outcomes = async (n: number): Promise<string[]> => {
+      const out: string[] = []
+      for (let i = 0; i < n; i++)
+        out.push(
+          await create(client, ['/a']).then(
+            () => 'ok',
+            (e: Error) => e.name,
+          ),
+        )
+      return out
+    }
+    expect(await outcomes(4)).toEqual(['ok', 'ok', 'ok', 'Throttling'])
+    clock.advance(1000) // two tokens back
+    expect(await outcomes(3)).toEqual(['ok', 'ok', 'Throttling'])
+    // Other operations draw from the '*' bucket, not CreateInvalidation's.
+    const get = () => client.send(new ListInvalidationsCommand({ DistributionId: DIST }))
+    await get()
+    expect(await failure(get())).toMatchObject({ name: 'Throttling', status: 400, message: 'Rate exceeded' })
+    expect(fake.requests.filter((r) => r.error === 'Throttling')).toHaveLength(3)
+    fake.setRateLimit('*', undefined)
+    await get()
+    fake.setRateLimit('CreateInvalidation', undefined)
+    expect(await outcomes(5)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
+  })
+})
+
 describe('cache tags', () => {
   it('accepts #tags only on a distribution with cache-tag support', async () => {
     const fake = await startFake({ distributions: [DIST, { id: 'E2TAGS', cacheTags: true }] })
@@ -636,7 +761,7 @@ describe('errors and injected faults', () => {
 
   it('answers an operation it does not implement with UnsupportedOperation', async () => {
     const fake = await startFake()
-    const p = clientFor(fake).send(new GetDistributionTenantByDomainCommand({ Domain: 'x.example.com' }))
+    const p = clientFor(fake).send(new ListConnectionGroupsCommand({}))
     expect(await failure(p)).toMatchObject({ name: 'UnsupportedOperation', status: 400 })
     expect(fake.requests[0]?.op).toBe('Unsupported')
   })

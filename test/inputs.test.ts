@@ -294,3 +294,92 @@ describe('verify inputs', () => {
     expect(i.verify?.url).toBe('https://example.com')
   })
 })
+
+describe('tenants, max-concurrency and wait-for files (issue 16)', () => {
+  it('reads tenants as all or patterns, and max-concurrency with its default', () => {
+    expect(readInputs(reader(base), env).tenants).toBeUndefined()
+    expect(readInputs(reader(base), env).maxConcurrency).toBe(16)
+    expect(readInputs(reader({ ...base, tenants: ' ALL ' }), env).tenants).toEqual({ all: true })
+    const i = readInputs(
+      reader({ ...base, tenants: 'acme-*\n\n*.shops.example.com\nacme-*', 'max-concurrency': '4' }),
+      env,
+    )
+    expect(i.tenants).toEqual({ all: false, patterns: ['acme-*', '*.shops.example.com'] })
+    expect(i.maxConcurrency).toBe(4)
+  })
+
+  it.each([
+    [{ ...base, tenants: 'all\nacme-*' }, /'all' selects every tenant: give it alone/],
+    [{ ...base, tenants: 'acme *' }, /"acme \*" is not a tenant pattern/],
+    [
+      { ...base, 'distribution-id': 'dt_2wjDZi3hD1ivOXf6rpZJOSNE1AB', tenants: 'all' },
+      /"dt_2wjDZi3hD1ivOXf6rpZJOSNE1AB" is a tenant itself: name its distribution instead/,
+    ],
+  ])('rejects %j in tenants', (values, message) => {
+    const e = inputError(values)
+    expect(e.input).toBe('tenants')
+    expect(e.message).toMatch(message)
+  })
+
+  it('rejects verify-url with tenants: each tenant is checked at its own domain', () => {
+    const e = inputError({ ...base, tenants: 'all', verify: 'true', 'verify-url': 'https://example.com' })
+    expect(e.message).toBe(
+      "Input 'verify-url': names one site, but 'tenants' selects tenants, each at its own domain: drop 'verify-url' to check each tenant at its own",
+    )
+    const gate = { 'wait-for': 'E2EXAMPLE0000/dt_*', verify: 'true', 'verify-url': 'https://example.com' }
+    expect(inputError(gate).message).toMatch(
+      /^Input 'verify-url': names one site, but E2EXAMPLE0000\/dt_\* selects tenants, each at its own domain/,
+    )
+  })
+
+  it.each(['0', '51', 'lots'])('rejects max-concurrency %j, naming 1 to 50', (value) => {
+    const e = inputError({ ...base, 'max-concurrency': value })
+    expect(e.message).toBe(`Input 'max-concurrency': "${value}" is not a whole number from 1 to 50`)
+  })
+
+  it('takes an invalidations-file as wait-for, relative to the workspace, tenants included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfi-inputs-'))
+    const records = [
+      {
+        distributionId: 'E2EXAMPLE0000',
+        tenantId: null,
+        id: 'I2J0I21PCUYOIK',
+        status: 'InProgress',
+        pathCount: 2,
+        createTime: 't',
+      },
+      {
+        distributionId: 'E3MULTI000000',
+        tenantId: 'dt_abc',
+        id: 'I3J0I21PCUYOIK',
+        status: 'InProgress',
+        pathCount: 1,
+        createTime: 't',
+      },
+      {
+        distributionId: null,
+        tenantId: 'dt_def',
+        id: 'I4J0I21PCUYOIK',
+        status: 'Completed',
+        pathCount: 1,
+        createTime: 't',
+      },
+    ]
+    writeFileSync(join(dir, 'out.json'), JSON.stringify(records))
+    const i = readInputs(reader({ 'wait-for': 'out.json' }), { GITHUB_WORKSPACE: dir })
+    expect(i.waitFor?.map((w) => `${w.distributionId}/${w.id}`)).toEqual([
+      'E2EXAMPLE0000/I2J0I21PCUYOIK',
+      'dt_abc/I3J0I21PCUYOIK',
+      'dt_def/I4J0I21PCUYOIK',
+    ])
+    expect(inputError({ 'wait-for': 'missing.json' }).message).toMatch(
+      /^Input 'wait-for': "missing.json" cannot be read \(no such file/,
+    )
+    writeFileSync(join(dir, 'bad.json'), '{"not": "a list"}')
+    const e = inputError({ 'wait-for': join(dir, 'bad.json') })
+    expect(e.message).toBe(`Input 'wait-for': the file "${join(dir, 'bad.json')}" expected a JSON array`)
+    expect(inputError({ 'wait-for': 'out.json', tenants: 'all' }).message).toMatch(
+      /'tenants' cannot be used beside it/,
+    )
+  })
+})

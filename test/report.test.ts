@@ -15,6 +15,7 @@ import {
   type RunState,
 } from '../src/report.js'
 import { escapeText } from '../src/report/markdown.js'
+import { parseWaitFor } from '../src/targets.js'
 import { verifySummary } from '../src/verify/report.js'
 
 const items = (n: number, prefix = '/p'): Item[] =>
@@ -79,7 +80,7 @@ describe('runStatus', () => {
       state({
         gate: true,
         plans: [],
-        gateAll: ['E2EXAMPLE0000'],
+        gateAll: ['E2EXAMPLE0000/*'],
         targets: new Map([['E2EXAMPLE0000', { id: 'E2EXAMPLE0000', endedAt: 10 }]]),
       }),
     ],
@@ -89,13 +90,32 @@ describe('runStatus', () => {
       state({
         gate: true,
         plans: [],
-        gateAll: ['E2EXAMPLE0000'],
+        gateAll: ['E2EXAMPLE0000/*'],
         targets: new Map([['E2EXAMPLE0000', { id: 'E2EXAMPLE0000' }]]),
         ending: 'timeout',
       }),
     ],
+    // DIST/dt_* found nothing in progress on any tenant: Completed; no target is registered for it.
+    ['Completed', state({ gate: true, plans: [], gateAll: ['E2EXAMPLE0000/dt_*'] })],
+    // The deadline came before its tenants were listed: TimedOut, never Skipped (which would pass).
+    ['TimedOut', state({ gate: true, plans: [], gateAll: ['E2EXAMPLE0000/dt_*'], ending: 'timeout' })],
   ] as const)('%s', (status, s) => {
     expect(runStatus(s)).toBe(status)
+  })
+
+  it('names what a gate waited on as a whole: a distribution, or the tenants of one', () => {
+    const s = state({
+      gate: true,
+      plans: [],
+      gateAll: ['E2EXAMPLE0000/*', 'E3EXAMPLE1111/dt_*'],
+      targets: new Map([['E2EXAMPLE0000', { id: 'E2EXAMPLE0000', endedAt: 10 }]]),
+    })
+    expect(resultLine(s)).toBe(
+      'Nothing in progress on E2EXAMPLE0000, the tenants of E3EXAMPLE1111: every invalidation there is Completed.',
+    )
+    expect(resultLine({ ...s, dryRun: true, gateTargets: 1 })).toBe(
+      'Dry run: would wait for 1 invalidation and everything in progress on E2EXAMPLE0000, the tenants of E3EXAMPLE1111 (no AWS call made).',
+    )
   })
 })
 
@@ -137,16 +157,29 @@ describe('outputs', () => {
     ])
   })
 
-  it('never cuts invalidations; paths get what they leave, and a huge list is warned about', () => {
+  it('cuts invalidations at 448 KiB, ending with an omitted marker a gate refuses; paths get what is left', () => {
     const records = Array.from({ length: 8000 }, (_, i) => record(`I${String(i).padStart(13, '0')}`, 1))
     const { outputs, warnings } = buildOutputs(
       state({ plans: [plan('E2EXAMPLE0000', items(8000), 1)], records }),
     )
-    expect((JSON.parse(outputs.invalidations ?? '') as unknown[]).length).toBe(8000)
+    const listed = JSON.parse(outputs.invalidations ?? '') as Record<string, unknown>[]
+    expect(Buffer.byteLength(outputs.invalidations ?? '')).toBeLessThanOrEqual(448 * 1024)
+    const marker = listed[listed.length - 1]
+    expect(marker).toEqual({ omitted: 8000 - (listed.length - 1), see: 'invalidations-file' })
+    expect(listed.slice(0, -1).every((r) => r.distributionId === 'E2EXAMPLE0000')).toBe(true)
     expect(warnings[0]).toMatch(
-      /describes 8000 invalidations in \d+ KiB, close to GitHub's 1 MB-per-job output limit: raise 'batch-size'/,
+      /^The 'invalidations' output lists the first [\d,]+ of 8,000 invalidations \(cut at 448 KiB.*'invalidations-file'/,
     )
-    expect(outputs.paths).toBe('[]')
+    // The ids fit in their 192 KiB; the paths take what is left of the step's budget.
+    expect((JSON.parse(outputs['invalidation-ids'] ?? '') as string[]).length).toBe(8000)
+    const used = ['invalidations', 'invalidation-ids', 'paths'].reduce(
+      (n, k) => n + Buffer.byteLength(outputs[k] ?? ''),
+      0,
+    )
+    expect(used).toBeLessThanOrEqual(768 * 1024)
+    expect(parseWaitFor(outputs.invalidations ?? '')).toMatch(
+      /lists only part of the invalidations \(\d+ were left out/,
+    )
   })
 
   it('bounds a JSON array by bytes, counting multi-byte characters', () => {
@@ -183,7 +216,7 @@ describe('invalidation-list', () => {
       ...on('E3EXAMPLE1111', many(100)),
     ]
     const { text, widened } = invalidationList(records, 32_000)
-    expect(widened).toEqual([{ distributionId: 'E2EXAMPLE0000', count: 1500 }])
+    expect(widened).toEqual([{ distributionId: 'E2EXAMPLE0000', line: 'E2EXAMPLE0000/*', count: 1500 }])
     const lines = text.split('\n')
     expect(lines).toHaveLength(3 + 1 + 100)
     expect(lines[3]).toBe('E2EXAMPLE0000/*')

@@ -90,6 +90,15 @@ class MemoryCloudFront implements CloudFrontApi {
   async getViewerDomain(): Promise<never> {
     throw new Error('not used by the scheduler')
   }
+  async listDistributionTenants(): Promise<never> {
+    throw new Error('not used by the scheduler')
+  }
+  async getDistributionTenantByDomain(): Promise<never> {
+    throw new Error('not used by the scheduler')
+  }
+  async getConnectionMode(): Promise<never> {
+    throw new Error('not used by the scheduler')
+  }
   async listInvalidations(): Promise<{ items: InvalidationInfo[] }> {
     this.fault('list')
     return {

@@ -113,7 +113,7 @@ describe('parseWaitFor', () => {
     ['E2EXAMPLE0000/IAAA*', /"IAAA\*" is not an invalidation id \(or '\*' for everything in progress/],
     ['E2EXAMPLE0000/**', /is not an invalidation id/],
     ['*/*', /"\*" is not a distribution or tenant id/],
-    ['E2EXAMPLE0000/', /is not DISTRIBUTION\/ID or DISTRIBUTION\/\*/],
+    ['E2EXAMPLE0000/', /is not DISTRIBUTION\/ID, DISTRIBUTION\/\* or DISTRIBUTION\/dt_\*/],
     ['[{"distributionId":"E2EXAMPLE0000","id":"*"}]', /item 0: "\*" is not an invalidation id$/],
   ])('rejects %s', (text, message) => {
     expect(parseWaitFor(text)).toMatch(message)

@@ -18,7 +18,8 @@ import { html, verifyOutputs, verifySummary } from '../src/verify/report.js'
 import type { CloudFrontApi } from '../src/cloudfront/api.js'
 import { verifyEdge, type VerifyResult } from '../src/verify/run.js'
 import { parseVerifyUrl } from '../src/verify/settings.js'
-import { coveringTime, gateTargets } from '../src/verify/targets.js'
+import { coveringTime, gateTargets, sampleTenants } from '../src/verify/targets.js'
+import { MAX_VERIFY_TENANTS } from '../src/constants.js'
 
 const path = (value: string): Item => ({ kind: 'path', value })
 const wildcard = (value: string): Item => ({ kind: 'wildcard', value })
@@ -347,5 +348,49 @@ describe('verifyEdge: the domain to request', () => {
     ['evil.example.com/path@x', /gave no usable domain \("evil\.example\.com\/path@x"\)/],
   ])('%s: an error naming verify-url, before any request', async (domain, message) => {
     await expect(verifyEdge(ctx(domain))).rejects.toThrow(message)
+  })
+})
+
+describe('tenants: a sample of at most MAX_VERIFY_TENANTS', () => {
+  const tenant = (i: number) => ({
+    id: `dt_shop${String(i).padStart(5, '0')}`,
+    items: [path('/a.js')],
+    invalidated: ['/a.js'],
+    invalidations: [],
+  })
+
+  it('takes every distribution and tenants spread evenly over the list, in order', () => {
+    const targets = [{ id: 'E2EXAMPLE0000' }, ...Array.from({ length: 100 }, (_, i) => tenant(i))]
+    const { targets: taken, leftOut } = sampleTenants(targets, 20)
+    expect(leftOut).toBe(80)
+    expect(taken[0]?.id).toBe('E2EXAMPLE0000')
+    expect(taken.slice(1).map((t) => t.id)).toEqual(Array.from({ length: 20 }, (_, i) => tenant(i * 5).id))
+    expect(sampleTenants(targets.slice(0, 21), 20)).toEqual({ targets: targets.slice(0, 21), leftOut: 0 })
+  })
+
+  it('verifies 20 of 10,000 tenants, and the summary says how many were left out', async () => {
+    const lines: string[] = []
+    const r = await verifyEdge({
+      targets: Array.from({ length: 10_000 }, (_, i) => tenant(i)),
+      settings: { sample: 20, onStale: 'fail' },
+      indexDocument: 'index.html',
+      dryRun: true,
+      userAgent: 'test',
+      getApi: () => Promise.reject(new Error('a dry run makes no AWS call')),
+      signal: new AbortController().signal,
+      io: {
+        debug() {},
+        info: (m: string) => lines.push(m),
+        warning() {},
+        notice() {},
+        setOutput() {},
+        group: <T>(_: string, fn: () => Promise<T>) => fn(),
+        summary: () => Promise.resolve(),
+      },
+    })
+    expect(r.targets).toHaveLength(MAX_VERIFY_TENANTS)
+    expect(r.tenantsLeftOut).toBe(10_000 - MAX_VERIFY_TENANTS)
+    expect(lines[0]).toMatch(/^Edge verification checks 20 of 10,000 tenants, spread over them/)
+    expect(verifySummary(r)).toContain('9,980 more tenants were not verified: a run checks at most 20')
   })
 })

@@ -74,6 +74,13 @@ export const INPUT_FLAGS: readonly FlagSpec[] = [
     arg: 'ID',
     help: 'distribution id, dt_ tenant id or domain name; repeat for more',
   },
+  {
+    name: 'tenants',
+    input: 'tenants',
+    kind: 'list',
+    arg: 'all|PATTERN',
+    help: 'their tenants instead: all, or a name/domain pattern; repeat for more',
+  },
   { name: 'paths', input: 'paths', kind: 'list', arg: 'PATH', help: 'a path or #tag; repeat for more' },
   { name: 'paths-file', input: 'paths-file', kind: 'value', arg: 'FILE', help: 'one path per line' },
   {
@@ -149,6 +156,13 @@ export const INPUT_FLAGS: readonly FlagSpec[] = [
     arg: 'N',
     help: 'paths per request, 1-3000 (default 3000)',
   },
+  {
+    name: 'max-concurrency',
+    input: 'max-concurrency',
+    kind: 'value',
+    arg: 'N',
+    help: 'CloudFront requests in flight at most, 1-50 (default 16)',
+  },
   { name: 'wait', input: 'wait', kind: 'boolean', help: 'wait until every invalidation is Completed' },
   TIMEOUT,
   ON_TIMEOUT,
@@ -164,7 +178,7 @@ export const INPUT_FLAGS: readonly FlagSpec[] = [
     input: 'wait-for',
     kind: 'list',
     arg: 'INVS',
-    help: 'create none; wait for DIST/ID lines, DIST/* (all in progress) or JSON',
+    help: 'create none; wait for DIST/ID, DIST/* or DIST/dt_* lines, or JSON',
   },
   {
     name: 'dry-run',

@@ -7,6 +7,7 @@
 import type { Agent } from 'node:http'
 import { formatDuration } from '../duration.js'
 import { connectionErrorCode, UnreachableError } from './errors.js'
+import { governed, type RateGovernor } from './rate.js'
 import { originsView, type OriginsView } from '../paths/origin-path.js'
 import { isTenant, type DistributionAliases } from '../targets.js'
 
@@ -39,6 +40,16 @@ export interface DistributionInfo extends DistributionAliases {
   comment: string
 }
 
+/** A distribution tenant as ListDistributionTenants and GetDistributionTenantByDomain describe it. */
+export interface TenantInfo {
+  /** `dt_…`. */
+  id: string
+  /** The multi-tenant distribution it belongs to. */
+  distributionId: string
+  name: string
+  domains: string[]
+}
+
 /** The CloudFront calls the action makes. Each may throw SDK errors; callers classify them. */
 export interface CloudFrontApi {
   createInvalidation(
@@ -65,6 +76,16 @@ export interface CloudFrontApi {
    * undefined when a tenant has none.
    */
   getViewerDomain(target: string, signal: AbortSignal): Promise<string | undefined>
+  /** One page of a multi-tenant distribution's tenants (ListDistributionTenants, its distribution filter). */
+  listDistributionTenants(
+    distributionId: string,
+    marker: string | undefined,
+    signal: AbortSignal,
+  ): Promise<Page<TenantInfo>>
+  /** The tenant a domain belongs to (GetDistributionTenantByDomain); EntityNotFound when none. */
+  getDistributionTenantByDomain(domain: string, signal: AbortSignal): Promise<TenantInfo>
+  /** The distribution's ConnectionMode (GetDistribution): `direct`, or `tenant-only` for a multi-tenant one. */
+  getConnectionMode(distributionId: string, signal: AbortSignal): Promise<string>
 }
 
 export interface ConnectOptions {
@@ -79,6 +100,10 @@ export interface ConnectOptions {
    * step ends naming the endpoint rather than the deadline.
    */
   timeoutMs?: number
+  /** Paces every request, SDK retries included, and caps those in flight (see rate.ts). */
+  governor?: RateGovernor
+  /** The SDK's retry mode (default `standard`); bench/tenants.ts measures `adaptive` against the governor. */
+  retryMode?: 'standard' | 'adaptive'
 }
 
 /**
@@ -166,6 +191,27 @@ const REQUEST_TIMEOUT_MS = 30_000
 /** Longest wait for a connection to open (a black-holed endpoint or proxy). */
 const CONNECTION_TIMEOUT_MS = 10_000
 
+/** Tenants asked for in one page of ListDistributionTenants. */
+const TENANT_PAGE_ITEMS = 100
+
+/** The fields we read from the SDK's DistributionTenant and DistributionTenantSummary shapes. */
+interface SdkTenant {
+  Id?: string | undefined
+  DistributionId?: string | undefined
+  Name?: string | undefined
+  Domains?: { Domain?: string | undefined }[] | undefined
+}
+
+function toTenant(t: SdkTenant | undefined): TenantInfo {
+  if (t?.Id === undefined) throw new Error('CloudFront answered without a distribution tenant id')
+  return {
+    id: t.Id,
+    distributionId: t.DistributionId ?? '',
+    name: t.Name ?? '',
+    domains: (t.Domains ?? []).flatMap((d) => (d.Domain === undefined ? [] : [d.Domain])),
+  }
+}
+
 /**
  * The agent for CloudFront requests: through HTTPS_PROXY / HTTP_PROXY unless NO_PROXY (or a loopback
  * address) says otherwise, by the same rules @actions/http-client applies for the runner. The SDK ignores
@@ -221,6 +267,7 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
     region: options.region,
     customUserAgent: options.userAgent,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.retryMode === undefined ? {} : { retryMode: options.retryMode }),
     // A request that hangs is treated like a dropped connection and retried (the SDK only logs a
     // warning on requestTimeout unless told to throw), rather than eating the whole step's timeout.
     // A connection that cannot even be opened (a black-holed endpoint) gives up sooner.
@@ -231,6 +278,14 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
       ...agents,
     },
   })
+  if (options.governor !== undefined) {
+    client.middlewareStack.addRelativeTo(governed(options.governor) as never, {
+      relation: 'before',
+      toMiddleware: 'httpSigningMiddleware',
+      name: 'cfiRateGovernor',
+      override: true,
+    })
+  }
   const batch = (callerReference: string, paths: readonly string[]) => ({
     CallerReference: callerReference,
     Paths: { Quantity: paths.length, Items: [...paths] },
@@ -332,6 +387,30 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
       const out = await client.send(new sdk.GetDistributionCommand({ Id: target }), { abortSignal: signal })
       return out.Distribution?.DomainName
     },
+    async listDistributionTenants(distributionId, marker, signal) {
+      const out = await client.send(
+        new sdk.ListDistributionTenantsCommand({
+          AssociationFilter: { DistributionId: distributionId },
+          MaxItems: TENANT_PAGE_ITEMS,
+          ...(marker === undefined ? {} : { Marker: marker }),
+        }),
+        { abortSignal: signal },
+      )
+      const items = (out.DistributionTenantList ?? []).map(toTenant)
+      return out.NextMarker ? { items, nextMarker: out.NextMarker } : { items }
+    },
+    async getDistributionTenantByDomain(domain, signal) {
+      const out = await client.send(new sdk.GetDistributionTenantByDomainCommand({ Domain: domain }), {
+        abortSignal: signal,
+      })
+      return toTenant(out.DistributionTenant)
+    },
+    async getConnectionMode(distributionId, signal) {
+      const out = await client.send(new sdk.GetDistributionCommand({ Id: distributionId }), {
+        abortSignal: signal,
+      })
+      return out.Distribution?.DistributionConfig?.ConnectionMode ?? 'direct'
+    },
   }
   // Every call goes through `reach`, which learns whether CloudFront has ever answered.
   return {
@@ -341,5 +420,8 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
     getOriginsView: (...a) => reach.call(() => api.getOriginsView(...a)),
     listDistributions: (...a) => reach.call(() => api.listDistributions(...a)),
     getViewerDomain: (...a) => reach.call(() => api.getViewerDomain(...a)),
+    listDistributionTenants: (...a) => reach.call(() => api.listDistributionTenants(...a)),
+    getDistributionTenantByDomain: (...a) => reach.call(() => api.getDistributionTenantByDomain(...a)),
+    getConnectionMode: (...a) => reach.call(() => api.getConnectionMode(...a)),
   }
 }

@@ -29,6 +29,17 @@ const TRANSIENT_NAMES = new Set([
   'RequestTimeout',
   'RequestTimeoutException',
 ])
+/** Names AWS gives a request refused for its rate ("Rate exceeded"), as the SDK's retry classes them. */
+const THROTTLING_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+])
+
 /** Node socket errors meaning "the connection dropped": the request may or may not have been acted on. */
 const NETWORK_CODES = new Set([
   'ECONNRESET',
@@ -117,11 +128,16 @@ function httpStatus(e: unknown): number | undefined {
   return typeof s === 'number' ? s : undefined
 }
 
+/** Whether `e` refused a request for its rate (not TooManyInvalidationsInProgress: that is the quota). */
+export function isThrottling(e: unknown): boolean {
+  return THROTTLING_NAMES.has(errorName(e)) || httpStatus(e) === 429
+}
+
 /** Decide what an error means for the request that raised it. */
 export function classify(e: unknown): ErrorClass {
   const name = errorName(e)
   if (name === 'TooManyInvalidationsInProgress') return 'quota'
-  if (TRANSIENT_NAMES.has(name)) return 'transient'
+  if (TRANSIENT_NAMES.has(name) || isThrottling(e)) return 'transient'
   const code = shape(e).code
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'transient'
   const status = httpStatus(e)
@@ -146,7 +162,16 @@ export const PERMISSION: Record<string, string> = {
   ListDistributions: 'cloudfront:ListDistributions',
   GetDistribution: 'cloudfront:GetDistribution',
   GetDistributionTenant: 'cloudfront:GetDistributionTenant',
+  ListDistributionTenants: 'cloudfront:ListDistributionTenants',
+  GetDistributionTenantByDomain: 'cloudfront:GetDistributionTenantByDomain',
 }
+
+/** Calls that name no single resource beforehand: IAM grants them on "*". */
+const ACCOUNT_WIDE = new Set([
+  'ListDistributions',
+  'ListDistributionTenants',
+  'GetDistributionTenantByDomain',
+])
 
 /** What the failed request carried, when that changes the explanation. */
 export interface ErrorContext {
@@ -172,13 +197,11 @@ export function explain(e: unknown, operation: string, target: string, context: 
   const message = typeof raw === 'string' && raw !== '' ? raw : String(e)
   const tenant = target.startsWith('dt_')
   const op = tenant && /Invalidation/.test(operation) ? `${operation}ForDistributionTenant` : operation
-  // ListDistributions has no resource-level permissions: it is granted on "*".
-  const arn =
-    operation === 'ListDistributions'
-      ? '"*"'
-      : tenant
-        ? `arn:aws:cloudfront::ACCOUNT:distribution-tenant/${target}`
-        : `arn:aws:cloudfront::ACCOUNT:distribution/${target}`
+  const arn = ACCOUNT_WIDE.has(operation)
+    ? '"*"'
+    : tenant
+      ? `arn:aws:cloudfront::ACCOUNT:distribution-tenant/${target}`
+      : `arn:aws:cloudfront::ACCOUNT:distribution/${target}`
   switch (name) {
     case 'AccessDenied':
     case 'AccessDeniedException':

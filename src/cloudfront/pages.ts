@@ -2,10 +2,11 @@
  * Walking CloudFront's paged lists (ListInvalidations, ListDistributions): every page read the same way,
  * each handed on as it arrives, so a long listing streams instead of waiting for the last page, and every
  * walk is bounded. On it: what is in progress on a distribution (the scheduler counts it against the
- * quotas; a `wait-for: DIST/*` gate waits for it), and every distribution of the account (to resolve an
+ * quotas; a `wait-for: DIST/*` or `DIST/dt_*` gate waits for it), and every distribution of the account (to resolve an
  * alias, or to list them). The CLI's `list` walks invalidations page by page through it too.
  */
 import type { CloudFrontApi, DistributionInfo, InvalidationInfo, Page } from './api.js'
+import { explained } from './errors.js'
 import { withRetry, type RetryContext } from './retry.js'
 
 /** Pages of ListDistributions read at most when every distribution is wanted (100 distributions a page). */
@@ -71,6 +72,33 @@ export async function listInProgress(
     maxPages,
   )
   return { items, complete }
+}
+
+/**
+ * Everything in progress on one distribution or tenant, for a gate's `line` (`DIST/*`, `DIST/dt_*`): as
+ * {@link listInProgress}, its errors explained, and an error rather than a partial answer when `maxPages`
+ * ran out with some still in progress: a gate that might miss one must not pass. `remedy` says what to
+ * give the gate instead.
+ */
+export async function inProgressForGate(
+  api: CloudFrontApi,
+  id: string,
+  retry: RetryContext,
+  maxPages: number,
+  line: string,
+  remedy: string,
+): Promise<InvalidationInfo[]> {
+  let found: InProgress
+  try {
+    found = await listInProgress(api, id, retry, maxPages)
+  } catch (e) {
+    if (retry.signal.aborted) throw e
+    throw explained(e, 'ListInvalidations', id)
+  }
+  if (found.complete) return found.items
+  throw new Error(
+    `${id}: more than ${maxPages * MAX_PAGE_ITEMS} invalidations listed and some still in progress, so ${line} cannot be sure to see them all: ${remedy}`,
+  )
 }
 
 /**

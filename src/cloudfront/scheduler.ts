@@ -21,7 +21,7 @@ import { formatCount, plural } from '../format.js'
 import { classify, explained, isAccessDenied } from './errors.js'
 import { listInProgress } from './pages.js'
 import { backoff, withRetry, type RetryContext } from './retry.js'
-import { Tracker, type InvalidationRecord } from './tracker.js'
+import { Tracker, type CompletionModel, type InvalidationRecord } from './tracker.js'
 
 export interface SchedulerLog {
   info(message: string): void
@@ -62,6 +62,15 @@ export interface SubmitOptions {
   replan?: (wildcardsInProgress: number) => readonly (readonly Item[])[]
   /** Quotas (tests lower them; defaults are CloudFront's). */
   limit?: QuotaUse
+  /**
+   * Count what is already in progress first (ListInvalidations, default true). Tenant fan-out turns it
+   * off: a request per tenant before its first create would cost as much as the creates themselves, and
+   * a tenant's first batch always fits its own quota unless someone else's work holds it, which
+   * TooManyInvalidationsInProgress then says (and the batch waits, as when counting is denied).
+   */
+  countExisting?: boolean
+  /** How old invalidations are when they complete, learnt across every target of the run. */
+  completion?: CompletionModel
 }
 
 /** What the scheduler did for one distribution. */
@@ -145,12 +154,12 @@ export async function submitDistribution(o: SubmitOptions): Promise<SubmitResult
     signal: o.signal,
     onRetry: (m: string, kind: string) => o.log.warning(m, kind),
   }
-  const tracker = new Tracker(o.api, o.distributionId, o.clock, retry)
+  const tracker = new Tracker(o.api, o.distributionId, o.clock, retry, o.completion)
   tracker.onProgress = (done, total) =>
     o.log.progress?.(`${o.distributionId}: ${done} of ${plural(total, 'invalidation')} Completed`)
   let quotaWaits = 0
 
-  await loadExisting(tracker, o, retry)
+  if (o.countExisting !== false) await loadExisting(tracker, o, retry)
   const batches =
     tracker.inFlight.wildcards > 0 && o.replan ? o.replan(tracker.inFlight.wildcards) : o.batches
 
@@ -181,7 +190,7 @@ export async function submitDistribution(o: SubmitOptions): Promise<SubmitResult
           batch: index,
         }
         o.onCreated(record)
-        tracker.add(inv.id, use, record)
+        tracker.add(inv.id, use, record, undefined, true)
         o.log.info(
           `${o.distributionId}: batch ${index + 1} of ${batches.length} -> ${inv.id} (${plural(paths.length, 'path')})`,
         )

@@ -12,6 +12,8 @@ export {
   GetDistributionCommand,
   GetDistributionConfigCommand,
   GetDistributionTenantCommand,
+  GetDistributionTenantByDomainCommand,
+  ListDistributionTenantsCommand,
   GetInvalidationCommand,
   ListInvalidationsCommand,
 } from '@aws-sdk/client-cloudfront'

@@ -4,14 +4,15 @@
  * target when it says "each".
  */
 import { formatDuration } from '../duration.js'
-import { plural } from '../format.js'
+import { formatCount, plural } from '../format.js'
+import { ALL_TENANTS } from '../targets.js'
 import { voice } from '../voice.js'
 import type { RunState } from './state.js'
-import { runStatus, targetViews, type TargetView } from './status.js'
+import { runStatus, targetsPhrase, targetViews, type TargetView } from './status.js'
 
 /** "3 paths on 1 distribution", "3 paths on each of 2 distributions (6 in all)", "14 paths over 2 distributions". */
 export function pathsPhrase(views: readonly TargetView[], gate = false): string {
-  const kind = (n: number): string => plural(n, 'distribution')
+  const kind = (n: number): string => targetsPhrase(n, views)
   const withWork = gate ? views : views.filter((v) => v.batches > 0 || v.error !== undefined)
   const n = withWork.length
   const total = withWork.reduce((sum, v) => sum + v.billed, 0)
@@ -41,6 +42,9 @@ export function resultLine(s: RunState, views: readonly TargetView[] = targetVie
   switch (status) {
     case 'Planned':
       if (batches === 0) return `Dry run: nothing to invalidate: ${skipReason(s)}.`
+      if (s.fanOut !== undefined) {
+        return `Dry run: would invalidate ${plural(views[0]?.billed ?? 0, 'path')} in ${plural(views[0]?.batches ?? 0, 'batch', 'batches')} on each selected tenant of ${views.map((v) => v.id).join(', ')} (${voice().setting('tenants', s.fanOut.selection)}; not listed, no AWS call made).`
+      }
       return `Dry run: would invalidate ${pathsPhrase(views)} in ${plural(batches, 'batch', 'batches')} (no AWS call made).`
     case 'Skipped':
       return `Nothing to invalidate: ${skipReason(s)}.`
@@ -54,7 +58,7 @@ export function resultLine(s: RunState, views: readonly TargetView[] = targetVie
       return `Cancelled${time}: ${plural(records, 'invalidation')} created${unsubmitted > 0 ? `, ${plural(unsubmitted, 'batch', 'batches')} never submitted` : ''}; the ids are in ${voice().results}.`
     case 'Failed':
       if (s.failure !== undefined && records === 0) return `Failed${time}: ${s.failure}`
-      return `Failed${time}: ${failed.length > 0 ? `${failed.length} of ${plural(views.length, 'distribution')} failed; ` : ''}${plural(records, 'invalidation')} created of ${plural(batches, 'batch', 'batches')} planned${unsubmitted > 0 ? `, ${unsubmitted} never submitted` : ''}.`
+      return `Failed${time}: ${failed.length > 0 ? `${formatCount(failed.length)} of ${targetsPhrase(views.length, views)} failed; ` : ''}${plural(records, 'invalidation')} created of ${plural(batches, 'batch', 'batches')} planned${unsubmitted > 0 ? `, ${unsubmitted} never submitted` : ''}.`
   }
 }
 
@@ -63,12 +67,18 @@ function skipReason(s: RunState): string {
   return s.skipReasons.length > 0 ? s.skipReasons.join('; ') : 'no paths left after normalisation'
 }
 
+/** What a gate's `DIST/*` or `DIST/dt_*` line waits on: `DIST`, or `the tenants of DIST`. */
+function wideScope(line: string): string {
+  const [scope = '', id] = line.split('/')
+  return id === ALL_TENANTS ? `the tenants of ${scope}` : scope
+}
+
 /** The result line of a `wait-for` gate. */
 function gateLine(s: RunState, views: readonly TargetView[], status: string, time: string): string {
   const n = s.records.length
-  const where = plural(views.length, 'distribution')
+  const where = targetsPhrase(views.length, views)
   const completed = s.records.filter((r) => r.status === 'Completed').length
-  const all = (s.gateAll ?? []).join(', ')
+  const all = (s.gateAll ?? []).map(wideScope).join(', ')
   switch (status) {
     case 'Skipped':
       return `Nothing to wait for: ${voice().option('wait-for')} lists no invalidation (the run it comes from made none).`
@@ -127,10 +137,13 @@ export function endingLine(
     const what = !errorsShown
       ? failed.length === 1
         ? (failed[0]?.error ?? '')
-        : `${failed.length} of ${plural(views.length, 'distribution')} failed: ${failed.map((v) => v.error).join(' | ')}`
+        : `${formatCount(failed.length)} of ${targetsPhrase(views.length, views)} failed: ${failed
+            .slice(0, 5)
+            .map((v) => v.error)
+            .join(' | ')}${failed.length > 5 ? ' | …' : ''}`
       : failed.length === 1 && views.length === 1
         ? `${ids} failed (the error is above)`
-        : `${failed.length} of ${plural(views.length, 'distribution')} failed (${ids}${failed.length > 5 ? ', …' : ''}; each error is above)`
+        : `${formatCount(failed.length)} of ${targetsPhrase(views.length, views)} failed (${ids}${failed.length > 5 ? ', …' : ''}; each error is above)`
     const timedOut =
       s.ending === 'timeout'
         ? `; timeout ${formatDuration(timeoutMs)} reached with ${plural(pending.length, 'invalidation')} not Completed yet`

@@ -7,11 +7,20 @@ import type { RunState } from './state.js'
 /** Path strings of a plan's items, computed once per items array (a re-plan makes a new array). */
 const pathValues = new WeakMap<readonly Item[], string[]>()
 
+/**
+ * Each distinct items array once: tenants of one distribution share their plan's arrays, so thousands of
+ * tenants cost one pass, not thousands.
+ */
+function distinctLists(lists: Iterable<readonly Item[]>): (readonly Item[])[] {
+  return [...new Set(lists)]
+}
+
 /** Distinct requested paths (before collapse) over all distributions. */
 export function requestedCount(s: RunState): number {
-  if (s.plans.length === 1) return s.plans[0]?.requested.length ?? 0 // already distinct
+  const lists = distinctLists(s.plans.map((p) => p.requested))
+  if (lists.length === 1) return lists[0]?.length ?? 0 // already distinct
   const seen = new Set<string>()
-  for (const p of s.plans) for (const i of p.requested) seen.add(i.value)
+  for (const list of lists) for (const i of list) seen.add(i.value)
   return seen.size
 }
 
@@ -19,14 +28,15 @@ export function requestedCount(s: RunState): number {
 export function submittedPaths(s: RunState): string[] {
   // One distribution (the usual case): its items are already distinct; spare a Set of every path, and
   // remember the list: the log, outputs, summary and notice all ask for it.
-  if (s.plans.length === 1) {
-    const items = s.plans[0]?.items ?? []
+  const lists = distinctLists(s.plans.map((p) => p.items))
+  if (lists.length <= 1) {
+    const items = lists[0] ?? []
     let values = pathValues.get(items)
     if (values === undefined) pathValues.set(items, (values = items.map((i) => i.value)))
     return values
   }
   const seen = new Set<string>()
-  for (const p of s.plans) for (const i of p.items) seen.add(i.value)
+  for (const list of lists) for (const i of list) seen.add(i.value)
   return [...seen]
 }
 

@@ -33,6 +33,19 @@ export interface TargetOutcome {
   queued?: { batches: number; reason: string }
   /** Clock time (ms) its work ended: all its invalidations Completed, or it failed. */
   endedAt?: number
+  /** For a tenant whose distribution is known (`tenants`, or a tenant domain): that distribution. */
+  parent?: string
+}
+
+/**
+ * `tenants` fan-out: the multi-tenant distributions whose tenants are the targets, and how they were
+ * chosen. Reports then count tenants by outcome instead of listing each one.
+ */
+export interface FanOut {
+  /** `all`, or the patterns as given. */
+  selection: string
+  /** Each distribution and how many of its tenants were selected (or `undefined`: a dry run did not list). */
+  distributions: { id: string; tenants?: number }[]
 }
 
 /** A warning and how many times it (or one of its kind) was given. */
@@ -51,8 +64,12 @@ export interface RunState {
   dryRun: boolean
   wait: boolean
   plans: DistributionPlan[]
-  /** Invalidations created (or waited for, by a gate), in creation order. */
+  /** Invalidations created (or waited for, by a gate), in creation order. Add them with `addRecord`. */
   records: InvalidationRecord[]
+  /** The same records by target, for lookups that must not scan every record (thousands of tenants). */
+  recordsByTarget: Map<string, InvalidationRecord[]>
+  /** Set when `tenants` selected the targets. */
+  fanOut?: FanOut
   /** Per-target outcomes, by id, in the order the targets were named. */
   targets: Map<string, TargetOutcome>
   /**
@@ -68,7 +85,11 @@ export interface RunState {
   gate?: boolean
   /** How many invalidations the gate was asked to wait for by id (for a dry run's line). */
   gateTargets?: number
-  /** Distributions the gate waits on as a whole (`DIST/*`: everything in progress there). */
+  /**
+   * What the gate waits on as a whole, as `wait-for` named it: `DIST/*` (everything in progress on DIST)
+   * and `DIST/dt_*` (everything in progress on DIST's tenants). Nothing found in progress there means all
+   * of it is Completed.
+   */
   gateAll?: string[]
   /** Why sources contributed nothing (shown when the run is Skipped). */
   skipReasons: string[]
@@ -88,11 +109,12 @@ export interface RunState {
 
 /** A state before anything is known: a run that fails now reports `Failed` with nothing created. */
 export function emptyState(over: Partial<RunState> = {}): RunState {
-  return {
+  const s: RunState = {
     dryRun: false,
     wait: false,
     plans: [],
     records: [],
+    recordsByTarget: new Map(),
     targets: new Map(),
     onTimeout: 'fail',
     skipReasons: [],
@@ -100,6 +122,11 @@ export function emptyState(over: Partial<RunState> = {}): RunState {
     timings: { planMs: 0 },
     ...over,
   }
+  if (over.records !== undefined && over.recordsByTarget === undefined) {
+    s.records = []
+    for (const r of over.records) addRecord(s, r)
+  }
+  return s
 }
 
 /** The outcome of target `id`, created on first use. */
@@ -107,6 +134,14 @@ export function outcomeOf(s: RunState, id: string): TargetOutcome {
   let t = s.targets.get(id)
   if (t === undefined) s.targets.set(id, (t = { id }))
   return t
+}
+
+/** Record an invalidation (created, or waited for by a gate). */
+export function addRecord(s: RunState, r: InvalidationRecord): void {
+  s.records.push(r)
+  const list = s.recordsByTarget.get(r.distributionId)
+  if (list === undefined) s.recordsByTarget.set(r.distributionId, [r])
+  else list.push(r)
 }
 
 /** Count a warning under its kind (the first message of a kind is the one shown). */

@@ -99,6 +99,12 @@ const SEVERITY: readonly RunStatus[] = ['Failed', 'Cancelled', 'TimedOut', 'InPr
 export function runStatus(s: RunState, views: readonly TargetView[] = targetViews(s)): RunStatus {
   if (s.failure !== undefined) return s.ending === 'cancelled' ? 'Cancelled' : 'Failed'
   if (s.dryRun) return 'Planned'
+  // A gate on `DIST/dt_*` that found nothing in progress on any tenant: every invalidation there is
+  // Completed, unless the deadline or a cancel came before the tenants were listed.
+  if (s.gate && views.length === 0 && (s.gateAll?.length ?? 0) > 0) {
+    if (s.ending === 'timeout') return 'TimedOut'
+    return s.ending === 'cancelled' ? 'Cancelled' : 'Completed'
+  }
   const statuses = new Set(views.map((v) => v.status))
   for (const status of SEVERITY) if (statuses.has(status)) return status
   if (s.ending === 'cancelled') return 'Cancelled'
@@ -148,4 +154,12 @@ export function verifyHeading(s: RunState): string {
   if (verifiedNothing(s)) return ', but nothing could be verified at the edge'
   if (s.verification !== undefined && !s.verification.dryRun) return ', verified at the edge'
   return ''
+}
+
+/** "3 distributions", "10,000 tenants", or both kinds: the noun for `n` of these targets. */
+export function targetsPhrase(n: number, views: readonly { id: string }[]): string {
+  const tenants = views.filter((v) => v.id.startsWith('dt_')).length
+  if (tenants === 0) return plural(n, 'distribution')
+  if (tenants === views.length) return plural(n, 'tenant')
+  return plural(n, 'distribution or tenant', 'distributions and tenants')
 }

@@ -12,10 +12,19 @@ import { resultLine } from './lines.js'
 import { submittedPaths } from './paths.js'
 import { BoundedLines, code, escapeHtml, escapeText } from './markdown.js'
 import type { RunState } from './state.js'
-import { runStatus, statusMark, targetViews, verifyHeading, type TargetView } from './status.js'
+import {
+  runStatus,
+  statusMark,
+  targetsPhrase,
+  targetViews,
+  verifyHeading,
+  type TargetView,
+} from './status.js'
 
 /** Rows of the per-target table at most (fan-out over thousands of tenants is summarised by counts). */
 const MAX_TARGET_ROWS = 200
+/** Errors listed at most (one per failed target); the log has each one. */
+const MAX_ERROR_LINES = 50
 /** Rows of the wildcard table at most. */
 const MAX_WILDCARD_ROWS = 100
 
@@ -51,6 +60,7 @@ export function buildSummary(s: RunState, budget = SUMMARY_BUDGET_BYTES, section
     '',
   )
   if (s.gate) gateTable(s, views, out)
+  else if (s.fanOut !== undefined) fanOutTable(s, views, out)
   else targetTable(views, out)
   problems(s, views, out)
   if (!s.gate) {
@@ -118,24 +128,77 @@ function targetTable(views: readonly TargetView[], out: BoundedLines): void {
   out.add('')
 }
 
+/**
+ * `tenants`: a row per distribution counting its tenants by outcome (never a row per tenant), then the
+ * totals; the failed tenants are listed with their errors under "Errors" (up to MAX_ERROR_LINES).
+ */
+function fanOutTable(s: RunState, views: readonly TargetView[], out: BoundedLines): void {
+  const fan = s.fanOut
+  if (fan === undefined) return
+  out.add(
+    `**Tenants:** ${escapeText(fan.selection === 'all' ? 'all' : `matching ${fan.selection}`, 2000)}`,
+    '',
+    '| Distribution | Tenants | Requested (each) | Billed (each) | Invalidations | Outcome |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+  )
+  const byParent = new Map<string, TargetView[]>()
+  for (const v of views) {
+    const parent = s.dryRun ? v.id : (s.targets.get(v.id)?.parent ?? v.id)
+    const list = byParent.get(parent)
+    if (list === undefined) byParent.set(parent, [v])
+    else list.push(v)
+  }
+  for (const d of fan.distributions.slice(0, MAX_TARGET_ROWS)) {
+    const group = byParent.get(d.id) ?? []
+    const first = group[0]
+    const each = (f: (v: TargetView) => number): string => (first === undefined ? '–' : formatCount(f(first)))
+    const tenants = d.tenants === undefined ? 'not listed (dry run)' : formatCount(d.tenants)
+    const invalidations = group.reduce((n, v) => n + v.records.length, 0)
+    const outcome = s.dryRun
+      ? 'Planned'
+      : group.length === 0
+        ? 'Skipped: no tenant selected'
+        : countsByStatus(group)
+    out.add(
+      `| ${code(d.id)} | ${tenants} | ${each((v) => v.requested)} | ${each((v) => v.billed)} | ${formatCount(invalidations)} | ${outcome} |`,
+    )
+  }
+  if (fan.distributions.length > MAX_TARGET_ROWS) {
+    out.add(`| … ${formatCount(fan.distributions.length - MAX_TARGET_ROWS)} more | | | | | |`)
+  }
+  if (fan.distributions.length > 1 && !s.dryRun) {
+    out.add(
+      `| **All** (totals) | ${formatCount(views.length)} | | | ${formatCount(s.records.length)} | ${countsByStatus(views)} |`,
+    )
+  }
+  out.add('')
+}
+
 /** "2 Completed, 1 Failed". */
 function countsByStatus(views: readonly TargetView[]): string {
   const counts = new Map<string, number>()
   for (const v of views) counts.set(v.status, (counts.get(v.status) ?? 0) + 1)
-  return [...counts].map(([st, n]) => `${n} ${st}`).join(', ')
+  return [...counts].map(([st, n]) => `${formatCount(n)} ${st}`).join(', ')
 }
 
 function gateTable(s: RunState, views: readonly TargetView[], out: BoundedLines): void {
   if (s.records.length > 0) {
     out.add('| Distribution | Invalidation | Paths | Created | Status |', '| --- | --- | ---: | --- | --- |')
-    for (const r of s.records) {
+    for (const r of s.records.slice(0, MAX_TARGET_ROWS)) {
       out.add(
         `| ${code(r.distributionId)} | ${code(r.id)} | ${r.pathCount} | ${escapeText(r.createTime, 100)} | ${escapeText(r.status, 100)} |`,
       )
     }
+    if (s.records.length > MAX_TARGET_ROWS) {
+      // Thousands of tenants' invalidations: counted below, each in the log and the outputs.
+      out.add(`| … ${formatCount(s.records.length - MAX_TARGET_ROWS)} more (counts below) | | | | |`)
+    }
     out.add('')
   }
-  if (views.length > 1) out.add(`**Distributions:** ${countsByStatus(views)}`, '')
+  if (views.length > 1) {
+    const kind = targetsPhrase(views.length, views).replace(/^[\d,]+ /, '')
+    out.add(`**${kind[0]?.toUpperCase() ?? ''}${kind.slice(1)}:** ${countsByStatus(views)}`, '')
+  }
 }
 
 /** The run's failure, each target's error, and the warnings with their counts. */
@@ -146,7 +209,15 @@ function problems(s: RunState, views: readonly TargetView[], out: BoundedLines):
   for (const v of views) if (v.error !== undefined) errors.push(v.error)
   if (errors.length > 0) {
     out.add('**Errors:**', '')
-    for (const e of errors) if (!out.add(`- ${escapeText(e)}`)) break
+    let shown = 0
+    for (const e of errors.slice(0, MAX_ERROR_LINES)) {
+      if (!out.add(`- ${escapeText(e)}`)) break
+      shown++
+    }
+    if (shown < errors.length) {
+      const kind = s.fanOut !== undefined ? 'failed tenants' : 'errors'
+      out.add(`- … and ${formatCount(errors.length - shown)} more ${kind}: the step log has each error.`)
+    }
     out.add('')
   }
   if (s.warnings.length > 0) {
@@ -160,9 +231,15 @@ function problems(s: RunState, views: readonly TargetView[], out: BoundedLines):
 }
 
 function wildcardTable(s: RunState, out: BoundedLines): void {
-  const wildcards = s.plans.flatMap((p) =>
-    (p.collapse?.wildcards ?? []).map((w) => ({ id: p.distributionId, ...w })),
-  )
+  // Tenants of one distribution share one plan: its wildcards once, named by the distribution.
+  const seen = new Set<unknown>()
+  const wildcards = s.plans.flatMap((p) => {
+    if (p.collapse === undefined || seen.has(p.collapse)) return []
+    seen.add(p.collapse)
+    const parent = s.fanOut !== undefined && !s.dryRun ? s.targets.get(p.distributionId)?.parent : undefined
+    const id = parent === undefined ? p.distributionId : `${parent} (each tenant)`
+    return p.collapse.wildcards.map((w) => ({ id, ...w }))
+  })
   if (wildcards.length === 0) return
   out.add(
     '**Collapsed into wildcards** (each stands for requested paths in a mostly-changed directory):',
@@ -187,7 +264,12 @@ function costAndTimings(s: RunState, views: readonly TargetView[], out: BoundedL
   }
   const billed = views.reduce((n, v) => n + v.billed, 0)
   const requested = views.reduce((n, v) => n + v.requested, 0)
-  const basis = views.length > 1 ? `, totals over ${plural(views.length, 'distribution')}` : ''
+  const basis =
+    s.fanOut !== undefined && s.dryRun
+      ? ', for each selected tenant (a dry run does not list them)'
+      : views.length > 1
+        ? `, totals over ${targetsPhrase(views.length, views)}`
+        : ''
   const billedWord = s.dryRun ? 'Paths to bill' : 'Billed paths'
   out.add(
     `**${billedWord}:** ${formatCount(billed)} for ${formatCount(requested)} requested${basis} (a wildcard or tag counts as one). CloudFront gives ${formatCount(FREE_PATHS_PER_MONTH)} free paths a month per account, then $${PRICE_PER_PATH_USD} a path: at most ${costEstimate(billed)} for this run.`,

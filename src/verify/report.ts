@@ -5,6 +5,7 @@
  * variable in the summary goes through {@link html}, so nothing can add Markdown, HTML, a mention or a
  * table cell of its own.
  */
+import { MAX_VERIFY_TENANTS } from '../constants.js'
 import { formatCount } from '../format.js'
 import { formatDuration } from '../duration.js'
 import { boundedJsonArray } from '../report.js'
@@ -83,6 +84,13 @@ export function verifySummary(r: VerifyResult | undefined): string {
       '',
       `Checked in ${formatDuration(r.ms)}. A copy is stale when CloudFront serves it from cache (X-Cache Hit or RefreshHit) with an Age greater than the time since the invalidation was created.`,
     )
+
+  if (r.tenantsLeftOut !== undefined) {
+    lines.push(
+      '',
+      `${formatCount(r.tenantsLeftOut)} more tenants were not verified: a run checks at most ${MAX_VERIFY_TENANTS}, spread over them.`,
+    )
+  }
 
   const staleRows = r.targets.flatMap((t) =>
     t.checks.filter((c) => c.outcome === 'stale').map((c) => ({ t, c })),

@@ -9,7 +9,7 @@
  */
 import type { CloudFrontApi } from '../cloudfront/api.js'
 import { explain } from '../cloudfront/errors.js'
-import { VERIFY_CONCURRENCY, VERIFY_REQUEST_TIMEOUT_MS } from '../constants.js'
+import { MAX_VERIFY_TENANTS, VERIFY_CONCURRENCY, VERIFY_REQUEST_TIMEOUT_MS } from '../constants.js'
 import { CancelledError } from '../errors.js'
 import { plural } from '../format.js'
 import { formatDuration } from '../duration.js'
@@ -18,7 +18,7 @@ import { voice } from '../voice.js'
 import { candidatesFor, sampleCandidates, type Candidate, type Unchecked } from './candidates.js'
 import { classifyAnswer, likelyCause, plainText, type Cause, type Outcome } from './classify.js'
 import { edgeClient, mapLimit, type EdgeClient } from './http.js'
-import { coveringTime, type VerifyTarget } from './targets.js'
+import { coveringTime, sampleTenants, type VerifyTarget } from './targets.js'
 
 /** The `verify*` inputs, validated (inputs.ts). */
 export interface VerifySettings {
@@ -61,6 +61,8 @@ export interface VerifyResult {
   cancelled?: boolean
   /** How long the checks took. */
   ms: number
+  /** Tenants not verified: a run verifies at most MAX_VERIFY_TENANTS of them. */
+  tenantsLeftOut?: number
 }
 
 export interface VerifyContext {
@@ -113,7 +115,16 @@ export async function verifyEdge(ctx: VerifyContext): Promise<VerifyResult> {
     timedOut: false,
     ms: 0,
   }
-  const plans = ctx.targets.map((t) => {
+  // Thousands of tenants (`tenants`, a `DIST/dt_*` gate) are sampled before anything is computed for them.
+  const { targets, leftOut } = sampleTenants(ctx.targets, MAX_VERIFY_TENANTS)
+  if (leftOut > 0) {
+    result.tenantsLeftOut = leftOut
+    const total = ctx.targets.filter((t) => t.id.startsWith('dt_')).length
+    io.info(
+      `Edge verification checks ${total - leftOut} of ${plural(total, 'tenant')}, spread over them: at most ${MAX_VERIFY_TENANTS} a run, as each costs a GetDistributionTenant call and up to ${plural(settings.sample, 'edge request')}`,
+    )
+  }
+  const plans = targets.map((t) => {
     const { candidates, unchecked } = candidatesFor(t.items ?? [], {
       invalidated: t.invalidated,
       indexDocument: ctx.indexDocument,

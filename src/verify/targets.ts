@@ -32,13 +32,22 @@ export function runTargets(
   plans: readonly DistributionPlan[],
   records: readonly InvalidationRecord[],
 ): VerifyTarget[] {
+  const byTarget = recordsByTarget(records)
+  // Tenants of one distribution share their plan's arrays: each list of values is made once.
+  const values = new Map<readonly Item[], string[]>()
+  const valuesOf = (items: readonly Item[]): string[] => {
+    let v = values.get(items)
+    if (v === undefined) values.set(items, (v = items.map((i) => i.value)))
+    return v
+  }
   return plans.map((p) => ({
     id: p.distributionId,
     items: p.requested,
-    invalidated: p.items.map((i) => i.value),
-    invalidations: records
-      .filter((r) => r.distributionId === p.distributionId)
-      .map((r) => ({ createTime: r.createTime, paths: (p.batches[r.batch] ?? []).map((i) => i.value) })),
+    invalidated: valuesOf(p.items),
+    invalidations: (byTarget.get(p.distributionId) ?? []).map((r) => ({
+      createTime: r.createTime,
+      paths: valuesOf(p.batches[r.batch] ?? []),
+    })),
   }))
 }
 
@@ -52,15 +61,49 @@ export function gateTargets(
   paths: ReadonlyMap<string, readonly string[]>,
   distributionIds: readonly string[],
 ): VerifyTarget[] {
+  const byTarget = recordsByTarget(records)
   return [...new Set(distributionIds)].map((id) => {
-    const invalidations = records
-      .filter((r) => r.distributionId === id)
-      .map((r) => ({ createTime: r.createTime, paths: paths.get(`${id}/${r.id}`) ?? [] }))
+    const invalidations = (byTarget.get(id) ?? []).map((r) => ({
+      createTime: r.createTime,
+      paths: paths.get(`${id}/${r.id}`) ?? [],
+    }))
     const invalidated = [...new Set(invalidations.flatMap((i) => i.paths))]
     const target: VerifyTarget = { id, invalidated, invalidations }
     if (invalidations.length > 0) target.items = invalidated.map(itemOf)
     return target
   })
+}
+
+/** Records by target, in order (one pass: a fan-out has thousands of targets). */
+function recordsByTarget(records: readonly InvalidationRecord[]): Map<string, InvalidationRecord[]> {
+  const out = new Map<string, InvalidationRecord[]>()
+  for (const r of records) {
+    const list = out.get(r.distributionId)
+    if (list === undefined) out.set(r.distributionId, [r])
+    else list.push(r)
+  }
+  return out
+}
+
+/**
+ * At most `max` of the tenant targets (`dt_…`), spread evenly over them in order, and every distribution;
+ * `leftOut` counts the tenants not taken. See MAX_VERIFY_TENANTS for why.
+ */
+export function sampleTenants<T extends { id: string }>(
+  targets: readonly T[],
+  max: number,
+): { targets: T[]; leftOut: number } {
+  const tenants = targets.filter((t) => t.id.startsWith('dt_'))
+  if (tenants.length <= max) return { targets: [...targets], leftOut: 0 }
+  const taken = new Set<T>()
+  for (let i = 0; i < max; i++) {
+    const t = tenants[Math.floor((i * tenants.length) / max)]
+    if (t !== undefined) taken.add(t)
+  }
+  return {
+    targets: targets.filter((t) => !t.id.startsWith('dt_') || taken.has(t)),
+    leftOut: tenants.length - taken.size,
+  }
 }
 
 /** A submitted path as an item: `#` starts a tag, a trailing `*` makes a wildcard. */

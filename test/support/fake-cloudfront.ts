@@ -39,6 +39,8 @@ export type Operation =
   | 'GetInvalidationForDistributionTenant'
   | 'ListInvalidationsForDistributionTenant'
   | 'GetDistributionTenant'
+  | 'ListDistributionTenants'
+  | 'GetDistributionTenantByDomain'
   /** Any other method and path: answered 400 UnsupportedOperation, so a test notices the gap. */
   | 'Unsupported'
 
@@ -73,7 +75,12 @@ export interface DistributionSpec {
   /** Deployment status shown in listings; default `Deployed`. */
   status?: 'Deployed' | 'InProgress'
   comment?: string
-  /** A multi-tenant distribution (ConnectionMode `tenant-only`), the parent of distribution tenants. */
+  /**
+   * A multi-tenant distribution (ConnectionMode `tenant-only`), the parent of distribution tenants.
+   * Assumption: its own invalidation calls answer NoSuchDistribution, as users report for CloudFront
+   * ("a tenant-only distribution does not serve anything itself, only its tenants do"); only its
+   * tenants take invalidations.
+   */
   multiTenant?: boolean
   /** Override the server-wide in-progress quotas for this distribution. */
   fileQuota?: number
@@ -135,6 +142,18 @@ export interface FakeCloudFrontOptions {
   accountId?: string
   /** Port on 127.0.0.1; default 0 (random). */
   port?: number
+  /**
+   * Request-rate limits: a token bucket per operation (`'*'` for any operation without its own), which
+   * answers `Throttling` ("Rate exceeded") when empty, as CloudFront does past its undisclosed limits.
+   * Default: none.
+   */
+  rateLimits?: Partial<Record<Operation | '*', RateLimit>>
+}
+
+/** A token bucket: `rate` requests a second on average, up to `burst` at once after a quiet spell. */
+export interface RateLimit {
+  rate: number
+  burst: number
 }
 
 /** What `inject` can make the next matching request(s) do. */
@@ -369,7 +388,12 @@ export class FakeCloudFront {
   private readonly requireSignature: boolean
   private readonly accountId: string
   private readonly targets = new Map<string, Target>()
+  /** Targets by quota pool, so a create counts its pool without walking every target. */
+  private readonly pools = new Map<string, Set<Target>>()
   private readonly distributionOrder: string[] = []
+  private readonly tenantOrder: string[] = []
+  private readonly buckets = new Map<string, { tokens: number; at: number; limit: RateLimit }>()
+  private rateLimits: Partial<Record<Operation | '*', RateLimit>>
   private readonly invalidationIds = new Set<string>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private faults: InjectedFault[] = []
@@ -384,6 +408,7 @@ export class FakeCloudFront {
     this.conflictCode = options.callerReferenceConflict ?? 'InvalidationBatchAlreadyExists'
     this.requireSignature = options.requireSignature ?? true
     this.accountId = options.accountId ?? '123456789012'
+    this.rateLimits = { ...options.rateLimits }
     for (const d of options.distributions ?? []) this.addDistribution(d)
     for (const t of options.tenants ?? []) this.addTenant(t)
     this.server = createServer((req, res) => {
@@ -452,7 +477,7 @@ export class FakeCloudFront {
     }
     const existing = this.targets.get(s.id)
     if (existing === undefined) this.distributionOrder.push(s.id)
-    this.targets.set(s.id, {
+    this.putTarget({
       kind: 'distribution',
       id: s.id,
       cacheTags: distribution.cacheTagHeader !== undefined,
@@ -471,7 +496,8 @@ export class FakeCloudFront {
     const distributionId = s.distributionId ?? this.distributionOrder[0] ?? 'EMULTITENANT0'
     const parent = this.targets.get(distributionId)
     const existing = this.targets.get(s.id)
-    this.targets.set(s.id, {
+    if (existing === undefined) this.tenantOrder.push(s.id)
+    this.putTarget({
       kind: 'tenant',
       id: s.id,
       cacheTags: s.cacheTags ?? parent?.cacheTags ?? false,
@@ -490,6 +516,22 @@ export class FakeCloudFront {
         created: new Date(this.now()),
       },
     })
+  }
+
+  /** Change the request-rate limit of one operation (`'*'`: the default for all), or lift it. */
+  setRateLimit(op: Operation | '*', limit: RateLimit | undefined): void {
+    if (limit === undefined) delete this.rateLimits[op]
+    else this.rateLimits[op] = limit
+    this.buckets.clear()
+  }
+
+  private putTarget(target: Target): void {
+    const old = this.targets.get(target.id)
+    if (old !== undefined) this.pools.get(old.pool)?.delete(old)
+    this.targets.set(target.id, target)
+    let pool = this.pools.get(target.pool)
+    if (pool === undefined) this.pools.set(target.pool, (pool = new Set()))
+    pool.add(target)
   }
 
   /**
@@ -580,6 +622,7 @@ export class FakeCloudFront {
   /** Forget faults, request records and invalidations; distributions and tenants stay. */
   reset(): void {
     this.faults = []
+    this.buckets.clear()
     this.requests.length = 0
     for (const target of this.targets.values()) {
       target.invalidations.length = 0
@@ -633,6 +676,12 @@ export class FakeCloudFront {
       }
     }
 
+    if (!this.admit(route.op)) {
+      const error = FAULT_ERRORS.Throttling ?? { status: 400, message: 'Rate exceeded' }
+      this.send(res, record, errorReply(new ApiError('Throttling', error.status, error.message)))
+      return
+    }
+
     let reply: Reply
     try {
       reply = this.handle(req, route, body, record)
@@ -661,12 +710,19 @@ export class FakeCloudFront {
       )
     }
     if (route.op === 'ListDistributions') return this.listDistributions(route.query)
+    if (route.op === 'ListDistributionTenants') return this.listDistributionTenants(body)
+    if (route.op === 'GetDistributionTenantByDomain') return this.tenantByDomain(route.query)
 
     const target = this.targets.get(route.target ?? '')
     if (target === undefined || target.kind !== route.kind) {
       throw route.kind === 'tenant'
         ? new ApiError('EntityNotFound', 404, 'The entity was not found.')
         : new ApiError('NoSuchDistribution', 404, 'The specified distribution does not exist.')
+    }
+    const invalidationOp = /Invalidation/.test(route.op)
+    if (target.distribution?.multiTenant === true && invalidationOp) {
+      // See DistributionSpec.multiTenant: only its tenants take invalidations.
+      throw new ApiError('NoSuchDistribution', 404, 'The specified distribution does not exist.')
     }
     switch (route.op) {
       case 'CreateInvalidation':
@@ -824,6 +880,78 @@ export class FakeCloudFront {
     )
   }
 
+  /**
+   * ListDistributionTenants (POST, filter in the body): the account's tenants in creation order, or those
+   * of one distribution (`AssociationFilter.DistributionId`), a page at a time. Assumption: the marker is
+   * opaque to callers; here it is the id of the page's last tenant. An unknown distribution in the filter
+   * is EntityNotFound; a distribution with no tenants gives an empty list.
+   */
+  private listDistributionTenants(body: string): Reply {
+    let root: XmlElement | undefined
+    if (body.trim() !== '') {
+      try {
+        root = parseXml(body)
+      } catch (e) {
+        if (!(e instanceof XmlParseError)) throw e
+        throw new ApiError('MalformedInput', 400, `Could not parse the request body as XML: ${e.message}`)
+      }
+    }
+    const filter = root === undefined ? undefined : childElement(root, 'AssociationFilter')
+    const distributionId = filter === undefined ? undefined : childElement(filter, 'DistributionId')?.text
+    if (filter !== undefined && childElement(filter, 'ConnectionGroupId') !== undefined) {
+      throw new ApiError('InvalidArgument', 400, 'fake-cloudfront filters by DistributionId only.')
+    }
+    if (distributionId !== undefined && this.targets.get(distributionId)?.kind !== 'distribution') {
+      throw new ApiError('EntityNotFound', 404, 'The entity was not found.')
+    }
+    const maxText = root === undefined ? undefined : childElement(root, 'MaxItems')?.text
+    const maxItems = maxText === undefined || maxText === '' ? 100 : Number(maxText)
+    if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 100) {
+      throw new ApiError('InvalidArgument', 400, 'MaxItems must be an integer from 1 to 100.')
+    }
+    const all: ResolvedTenant[] = []
+    for (const id of this.tenantOrder) {
+      const t = this.targets.get(id)?.tenant
+      if (t !== undefined && (distributionId === undefined || t.distributionId === distributionId))
+        all.push(t)
+    }
+    const marker = (root === undefined ? undefined : childElement(root, 'Marker')?.text) ?? ''
+    let start = 0
+    if (marker !== '') {
+      start = all.findIndex((t) => t.id === marker) + 1
+      if (start === 0) throw new ApiError('InvalidArgument', 400, 'The marker is not valid.')
+    }
+    const items = all.slice(start, start + maxItems)
+    const last = items[items.length - 1]
+    return ok(
+      200,
+      xmlDocument(
+        'ListDistributionTenantsResult',
+        { xmlns: NAMESPACE },
+        start + maxItems < all.length && last !== undefined ? el('NextMarker', last.id) : undefined,
+        el(
+          'DistributionTenantList',
+          items.map((t) => el('DistributionTenantSummary', tenantFields(t), el('ETag', t.etag))),
+        ),
+      ),
+    )
+  }
+
+  /** GetDistributionTenantByDomain: the tenant one of whose domains is `domain` (case-insensitive). */
+  private tenantByDomain(query: URLSearchParams): Reply {
+    const domain = (query.get('domain') ?? '').toLowerCase()
+    if (domain === '') throw new ApiError('InvalidArgument', 400, 'The domain parameter is required.')
+    for (const id of this.tenantOrder) {
+      const t = this.targets.get(id)?.tenant
+      if (t?.domains.some((d) => d.domain.toLowerCase() === domain)) {
+        return ok(200, xmlDocument('DistributionTenant', { xmlns: NAMESPACE }, tenantFields(t)), {
+          etag: t.etag,
+        })
+      }
+    }
+    throw new ApiError('EntityNotFound', 404, 'The entity was not found.')
+  }
+
   private describe(
     target: Target,
     op: 'GetDistribution' | 'GetDistributionConfig' | 'GetDistributionTenant',
@@ -831,27 +959,9 @@ export class FakeCloudFront {
     const d = target.distribution
     const t = target.tenant
     if (op === 'GetDistributionTenant' && t !== undefined) {
-      return ok(
-        200,
-        xmlDocument(
-          'DistributionTenant',
-          { xmlns: NAMESPACE },
-          el('Id', t.id),
-          el('DistributionId', t.distributionId),
-          el('Name', t.name),
-          el('Arn', t.arn),
-          // DomainResultList has no member name in the model, so restXml's default `member` applies.
-          el(
-            'Domains',
-            t.domains.map((d) => el('member', el('Domain', d.domain), el('Status', d.status))),
-          ),
-          el('CreatedTime', t.created),
-          el('LastModifiedTime', t.created),
-          el('Enabled', true),
-          el('Status', 'Deployed'),
-        ),
-        { etag: t.etag },
-      )
+      return ok(200, xmlDocument('DistributionTenant', { xmlns: NAMESPACE }, tenantFields(t)), {
+        etag: t.etag,
+      })
     }
     if (d === undefined)
       throw new ApiError('NoSuchDistribution', 404, 'The specified distribution does not exist.')
@@ -1022,7 +1132,25 @@ export class FakeCloudFront {
   }
 
   private *poolInvalidations(pool: string): Iterable<Stored> {
-    for (const t of this.targets.values()) if (t.pool === pool) yield* t.invalidations
+    for (const t of this.pools.get(pool) ?? []) yield* t.invalidations
+  }
+
+  /**
+   * Take a token from the operation's bucket; false when it is empty (answer Throttling). Refilled lazily
+   * from the server's clock, so a manual clock drives it too.
+   */
+  private admit(op: Operation): boolean {
+    const limit = this.rateLimits[op] ?? this.rateLimits['*']
+    if (limit === undefined) return true
+    const key = this.rateLimits[op] === undefined ? '*' : op
+    const now = this.now()
+    let b = this.buckets.get(key)
+    if (b === undefined) this.buckets.set(key, (b = { tokens: limit.burst, at: now, limit }))
+    b.tokens = Math.min(limit.burst, b.tokens + ((now - b.at) / 1000) * limit.rate)
+    b.at = now
+    if (b.tokens < 1) return false
+    b.tokens -= 1
+    return true
   }
 
   private inFlightAt(pool: string, now: number): InFlight {
@@ -1088,6 +1216,25 @@ export class FakeCloudFront {
 
 // ---- pure helpers ---------------------------------------------------------------------------------
 
+/** The members DistributionTenant and DistributionTenantSummary share (the summary adds its ETag). */
+function tenantFields(t: ResolvedTenant): XmlContent[] {
+  return [
+    el('Id', t.id),
+    el('DistributionId', t.distributionId),
+    el('Name', t.name),
+    el('Arn', t.arn),
+    // DomainResultList has no member name in the model, so restXml's default `member` applies.
+    el(
+      'Domains',
+      t.domains.map((d) => el('member', el('Domain', d.domain), el('Status', d.status))),
+    ),
+    el('CreatedTime', t.created),
+    el('LastModifiedTime', t.created),
+    el('Enabled', true),
+    el('Status', 'Deployed'),
+  ]
+}
+
 function status(s: Stored, now: number): 'InProgress' | 'Completed' {
   return now >= s.completesAt ? 'Completed' : 'InProgress'
 }
@@ -1134,12 +1281,16 @@ function matchRoute(method: string, rawUrl: string): Route {
   const unsupported: Route = { op: 'Unsupported', query }
   if (parts[0] !== API_VERSION) return unsupported
   const [, collection, id, sub, invalidationId, ...rest] = parts
+  if (collection === 'distribution-tenants' && (id === undefined || id === '') && method === 'POST') {
+    return { op: 'ListDistributionTenants', query }
+  }
   if (rest.length > 0 || (collection !== 'distribution' && collection !== 'distribution-tenant'))
     return unsupported
   const tenant = collection === 'distribution-tenant'
   const kind = tenant ? 'tenant' : 'distribution'
   if (id === undefined || id === '') {
-    return method === 'GET' && !tenant ? { op: 'ListDistributions', query } : unsupported
+    if (tenant) return method === 'GET' ? { op: 'GetDistributionTenantByDomain', query } : unsupported
+    return method === 'GET' ? { op: 'ListDistributions', query } : unsupported
   }
   if (sub === undefined) {
     if (method !== 'GET') return unsupported

@@ -3,6 +3,7 @@
  * printing its outputs: a table for people, or one JSON document whose numbers are numbers.
  */
 import { errorMessage, InputError } from '../../errors.js'
+import { formatCount, plural } from '../../format.js'
 import type { InputReader } from '../../inputs.js'
 import { execute } from '../../pipeline.js'
 import { jsonDocument } from '../output.js'
@@ -73,7 +74,13 @@ export function outputsJson(
   return doc
 }
 
-/** The human result: one row per invalidation, then the status and (for a run that creates) the counts. */
+/** Invalidations the human result lists a row each; past it (thousands of tenants) the rest are counted. */
+const MAX_RESULT_ROWS = 50
+
+/**
+ * The human result: one row per invalidation (up to MAX_RESULT_ROWS, then the rest counted by status),
+ * then the status and (for a run that creates) the counts.
+ */
 export function resultTable(outputs: ReadonlyMap<string, string>, term: Terminal, gate: boolean): string {
   let rows: { distributionId: string; id: string; pathCount: number; status: string }[] = []
   try {
@@ -83,9 +90,10 @@ export function resultTable(outputs: ReadonlyMap<string, string>, term: Terminal
   }
   const lines: string[] = []
   if (rows.length > 0) {
+    const shown = rows.slice(0, MAX_RESULT_ROWS)
     const table = [
       ['DISTRIBUTION', 'INVALIDATION', 'PATHS', 'STATUS'],
-      ...rows.map((r) => [r.distributionId, r.id, String(r.pathCount), r.status]),
+      ...shown.map((r) => [r.distributionId, r.id, String(r.pathCount), r.status]),
     ]
     const widths = [0, 1, 2].map((c) => table.reduce((w, row) => Math.max(w, (row[c] ?? '').length), 0))
     table.forEach((row, r) => {
@@ -93,6 +101,17 @@ export function resultTable(outputs: ReadonlyMap<string, string>, term: Terminal
       const line = `${dist.padEnd(widths[0] ?? 0)}  ${id.padEnd(widths[1] ?? 0)}  ${paths.padStart(widths[2] ?? 0)}  `
       lines.push(r === 0 ? term.paint('out', 'bold', line + status) : line + term.status('out', status))
     })
+    if (rows.length > shown.length) {
+      // Thousands of tenants: the rest counted by status, not a row each.
+      const rest = rows.slice(shown.length)
+      const byStatus = new Map<string, number>()
+      for (const r of rest) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1)
+      const counts = [...byStatus].map(([st, n]) => `${formatCount(n)} ${st}`).join(', ')
+      const targets = new Set(rest.map((r) => r.distributionId)).size
+      lines.push(
+        `… and ${plural(rest.length, 'more invalidation')} on ${plural(targets, 'more distribution or tenant', 'more distributions or tenants')} (${counts}); --json lists every one`,
+      )
+    }
   }
   const status = term.status('out', outputs.get('status') ?? '')
   lines.push(
