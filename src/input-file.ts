@@ -14,7 +14,7 @@ import type { Stats } from 'node:fs'
 import { resolve } from 'node:path'
 import { MAX_INPUT_FILE_BYTES } from './constants.js'
 import { InputError, quote } from './errors.js'
-import { isWithin, realDirectory } from './paths/walk.js'
+import { isWithin, realDirectory } from './paths/root.js'
 
 /** Bytes asked of each read past the file's stated size (a file that grows, or /proc's size-0 files). */
 const READ_CHUNK = 64 * 1024

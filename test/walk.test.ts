@@ -1,13 +1,27 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dirname, join, relative } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { InputError } from '../src/errors.js'
 import { compileFilePatterns, type FileMatcher } from '../src/paths/glob.js'
 import { filesToItems } from '../src/paths/url.js'
 import { runPaths, walkFiles } from '../src/paths/walk.js'
 import { catchError } from './support/catch-error.js'
+
+// readdirSync as ever, but counted: the walk must read each real directory once (see readsDuring).
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>()
+  return { ...fs, readdirSync: vi.fn(fs.readdirSync) }
+})
 
 describe('walkFiles on a real directory', () => {
   let base: string
@@ -293,10 +307,15 @@ describe.runIf(process.platform !== 'win32')(
       }
     }
 
-    it('walks each directory under its own path, and once more through the first link that reaches it', () => {
+    it('lists each directory under its own path and the first link that reaches it, and reads it once', () => {
       const dir = join(root, 'bomb')
       bomb(dir, 20)
-      const result = walkFiles(dir, compileFilePatterns(['**/*.html']))
+      const matcher = compileFilePatterns(['**/*.html'])
+      const { result, reads } = readsDuring(dir, () => walkFiles(dir, matcher))
+      // Root and d0 … d20, each read once, though d1 … d20 are each listed under two paths.
+      expect(reads).toEqual(
+        new Map(['', ...Array.from({ length: 21 }, (_, i) => `d${i}`)].map((d) => [d, 1])),
+      )
       const real = Array.from({ length: 21 }, (_, i) => `d${i}/page.html`)
       // Through links: d0/a is d1, d0/a/a is d2, … the first link met to each directory, in sorted order.
       const linked = Array.from({ length: 20 }, (_, i) => `d0/${'a/'.repeat(i + 1)}page.html`)
@@ -305,8 +324,15 @@ describe.runIf(process.platform !== 'win32')(
       // walk met two links in each of d0 … d19 and in each of d0/a … (19 directories), and followed 20.
       expect(result.skipped).toHaveLength(2 * (20 + 19) - 20)
       expect(result.skipped).toContain('d0/b: the same directory as d0/a/, already walked')
-      // The tree (all, counts) is bounded alike.
-      expect(walkFiles(dir, compileFilePatterns(['**/*.html']), { all: true }).all).toEqual(result.files)
+      // The tree (all, counts) is bounded alike, and read alike.
+      const all = readsDuring(dir, () => walkFiles(dir, matcher, { all: true }))
+      expect(all.result.all).toEqual(result.files)
+      expect(all.reads).toEqual(reads)
+      const counts = readsDuring(dir, () => walkFiles(dir, matcher, { counts: true }))
+      expect([...counts.result.dirCounts.keys()].sort()).toEqual(
+        result.files.map((f) => `${dirname(f)}/`).sort(),
+      )
+      expect(counts.reads).toEqual(reads)
     })
 
     it('keeps listing one alias of a sibling under both names, a second alias under one', () => {
@@ -314,12 +340,139 @@ describe.runIf(process.platform !== 'win32')(
       write(join(dir, 'v2/index.html'))
       symlinkSync('v2', join(dir, 'latest'))
       symlinkSync('v2', join(dir, 'stable'))
-      const result = walkFiles(dir, compileFilePatterns(['**']))
+      const { result, reads } = readsDuring(dir, () => walkFiles(dir, compileFilePatterns(['**'])))
       expect(result.files).toEqual(['latest/index.html', 'v2/index.html'])
       expect(result.skipped).toEqual(['stable: the same directory as latest/, already walked'])
+      expect(reads).toEqual(
+        new Map([
+          ['', 1],
+          ['v2', 1],
+        ]),
+      )
+    })
+
+    /**
+     * docs/latest -> v2 (the link sorts before the directory: its listing is read through the link) and
+     * releases/stable -> 2.0 (after it: read under its own path), each with a subdirectory.
+     */
+    function versions(dir: string): void {
+      const files = ['index.html', 'guide/a.html', 'guide/b.css']
+      for (const f of files) write(join(dir, 'docs/v2', f))
+      for (const f of files) write(join(dir, 'releases/2.0', f))
+      symlinkSync('v2', join(dir, 'docs/latest'))
+      symlinkSync('2.0', join(dir, 'releases/stable'))
+    }
+    const versionDirs = [
+      '',
+      'docs',
+      'docs/v2',
+      'docs/v2/guide',
+      'releases',
+      'releases/2.0',
+      'releases/2.0/guide',
+    ]
+
+    it.each([
+      [
+        ['**/*.html'],
+        ['docs/latest/', 'docs/v2/', 'releases/2.0/', 'releases/stable/'].flatMap((d) => [
+          `${d}guide/a.html`,
+          `${d}index.html`,
+        ]),
+      ],
+      // The patterns see the path of each visit: a listing read under one name is filtered for the other.
+      [
+        ['docs/latest/**', 'releases/2.0/guide/*.css', 'releases/stable/index.html'],
+        [
+          'docs/latest/guide/a.html',
+          'docs/latest/guide/b.css',
+          'docs/latest/index.html',
+          'releases/2.0/guide/b.css',
+          'releases/stable/index.html',
+        ],
+      ],
+      [
+        ['docs/v2/guide/', 'releases/stable/**'],
+        [
+          'docs/v2/guide/a.html',
+          'docs/v2/guide/b.css',
+          'releases/stable/guide/a.html',
+          'releases/stable/guide/b.css',
+          'releases/stable/index.html',
+        ],
+      ],
+    ])('reads a directory once whether its link sorts before or after it: %j', (patterns, expected) => {
+      const dir = join(root, `versions-${patterns.join(',').replace(/\W+/g, '-')}`)
+      versions(dir)
+      const matcher = compileFilePatterns(patterns)
+      const plain = readsDuring(dir, () => walkFiles(dir, matcher))
+      expect(plain.result.files).toEqual(expected)
+      expect(plain.result.skipped).toEqual([])
+      // Each directory read at most once (a plain walk skips those the patterns rule out under every name).
+      expect([...plain.reads.values()].every((n) => n === 1)).toBe(true)
+      // The tree: every directory read, once.
+      const all = readsDuring(dir, () => walkFiles(dir, matcher, { all: true }))
+      expect(all.result.files).toEqual(expected)
+      expect(all.result.all).toEqual(
+        ['docs/latest/', 'docs/v2/', 'releases/2.0/', 'releases/stable/'].flatMap((d) => [
+          `${d}guide/a.html`,
+          `${d}guide/b.css`,
+          `${d}index.html`,
+        ]),
+      )
+      expect([...all.reads].sort()).toEqual(versionDirs.map((d) => [d, 1]))
+      const counts = readsDuring(dir, () => walkFiles(dir, matcher, { counts: true }))
+      expect(counts.result.files).toEqual(expected)
+      expect(counts.result.dirCounts.get('releases/stable/guide/')).toEqual({
+        objects: 2, // a.html, b.css
+        selected: expected.filter((f) => f.startsWith('releases/stable/guide/')).length,
+      })
+      expect([...counts.reads].sort()).toEqual(versionDirs.map((d) => [d, 1]))
+    })
+
+    it('reads each directory once through nested links, wherever they sort', () => {
+      // a/y -> c is met before c (c is read through it); b/l -> a after a (a, a/x, a/x/deep were read
+      // under their own paths); c/back -> a/x/deep, first met through a/y, after deep was read.
+      const dir = join(root, 'nested')
+      for (const f of ['a/x/f.html', 'a/x/deep/g.html', 'c/h.html']) write(join(dir, f))
+      mkdirSync(join(dir, 'b'))
+      symlinkSync('../c', join(dir, 'a/y'))
+      symlinkSync('../a', join(dir, 'b/l'))
+      symlinkSync('../a/x/deep', join(dir, 'c/back'))
+      const { result, reads } = readsDuring(dir, () => walkFiles(dir, compileFilePatterns(['**'])))
+      expect(result.files).toEqual([
+        'a/x/deep/g.html',
+        'a/x/f.html',
+        'a/y/back/g.html',
+        'a/y/h.html',
+        'b/l/x/f.html',
+        'c/h.html',
+      ])
+      expect(result.skipped).toEqual([
+        'b/l/x/deep: the same directory as a/y/back/, already walked',
+        'b/l/y: the same directory as a/y/, already walked',
+        'c/back: the same directory as a/y/back/, already walked',
+      ])
+      expect(reads).toEqual(new Map(['', 'a', 'a/x', 'a/x/deep', 'c', 'b'].map((d) => [d, 1])))
     })
   },
 )
+
+/**
+ * What `walk` returned, and how many times it read each real directory (`readdirSync`), by real path
+ * relative to `dir` ('' for dir itself), in the order first read.
+ */
+function readsDuring<T>(dir: string, walk: () => T): { result: T; reads: Map<string, number> } {
+  const readdir = vi.mocked(readdirSync)
+  readdir.mockClear()
+  const result = walk()
+  const reads = new Map<string, number>()
+  for (const [path] of readdir.mock.calls) {
+    const real = relative(realpathSync(dir), realpathSync(String(path)))
+    reads.set(real, (reads.get(real) ?? 0) + 1)
+  }
+  return { result, reads }
+}
 
 function write(path: string): void {
   mkdirSync(dirname(path), { recursive: true })

@@ -3,14 +3,17 @@
  *
  * Planning is usually the only local work the action does, so the walk is meant to run close to the file
  * system's own speed (see bench/walk.ts): one synchronous `readdirSync(dir, { withFileTypes: true })` per
- * directory (faster on Node than the async API or the `recursive` option), no `stat` except for symlinks,
- * and directories skipped when no pattern can select anything below them.
+ * real directory, however many paths it is listed under (faster on Node than the async API or the
+ * `recursive` option), no `stat` except for symlinks, and directories skipped when no pattern can select
+ * anything below them.
  */
-import { readdirSync, realpathSync, statSync } from 'node:fs'
-import type { Dirent, Stats } from 'node:fs'
+import { readdirSync } from 'node:fs'
+import type { Dirent } from 'node:fs'
 import { resolve, sep } from 'node:path'
 import { InputError, errorMessage, quote } from '../errors.js'
 import { walkTracker, type FileMatcher } from './glob.js'
+import { isWithin, realDirectory, rootDirectory } from './root.js'
+import { keptNames, resolveLink, unreadableListing, type LinkTarget, type Listing } from './listing.js'
 
 /** Options for {@link walkFiles}. */
 export interface WalkOptions {
@@ -84,7 +87,10 @@ interface Frame {
   abs: string
   /** Its path relative to root plus `/`, or '' for root: file paths are `rel + name`. */
   rel: string
-  /** Its real path, to tell a symlink that leads back up (a loop) from one that leads elsewhere. */
+  /**
+   * Its real path: to tell a symlink that leads back up (a loop) from one that leads elsewhere, and to
+   * find a listing kept for it.
+   */
   real: string
   /** Reached through a symlink (here or above): `rel` is not its real place under root. */
   aliased: boolean
@@ -107,12 +113,13 @@ interface Frame {
  * Symlinks are followed, to files and to directories, as a web server or `aws s3 sync` would, but only
  * to targets inside root or `within` (the workspace: a pull request must not make the walk list the
  * runner's home). The walk's cost stays linear in the directories there, whatever the links: every
- * directory is walked under its own path, and at most once more through symlinks (the first link the
- * walk meets that leads to it; later ones are skipped). Without that, a chain of directories each holding
- * two links to the next one would be walked 2^depth times. A symlink that leads back to a directory being
- * walked (a loop) is skipped. `.git` is never entered. Sockets, FIFOs and devices are ignored (nothing
- * serves them). A directory is skipped when no pattern can select a file below it, unless `all` asks for
- * the tree; one below root that cannot be read is skipped and listed in `unreadable`.
+ * directory is listed under its own path, and at most once more through symlinks (the first link the
+ * walk meets that leads to it; later ones are skipped), and is read once: its second visit filters what
+ * the first read. Without that, a chain of directories each holding two links to the next one would be
+ * walked 2^depth times. A symlink that leads back to a directory being walked (a loop) is skipped.
+ * `.git` is never entered. Sockets, FIFOs and devices are ignored (nothing serves them). A directory is
+ * skipped when no pattern can select a file below it, unless `all` asks for the tree; one below root that
+ * cannot be read is skipped and listed in `unreadable`.
  *
  * @param root Directory, absolute or relative to the working directory.
  * @throws InputError('root') when root does not exist, is not a directory or cannot be read, or when a
@@ -165,18 +172,85 @@ export function walkFiles(
   /** Real paths of the directories walked through a symlink, and the path they were walked under. */
   const aliases = new Map<string, string>()
 
+  /**
+   * Listings read once and wanted by a visit still to come, by real path. A real directory has at most
+   * two visits, under its own path below root and through the first symlink that leads to it
+   * (`aliases`); the first reads it, and keeps what it read when the second may come (see `keep`).
+   */
+  const kept = new Map<string, Listing>()
+  /** Whether a visit that reads `dir` keeps its listing for a second visit. */
+  const keep = (dir: Frame): boolean =>
+    dir.aliased
+      ? // Through a symlink, first: when the walk has yet to reach it under its own path.
+        aheadInRoot(dir, real)
+      : // Under its own path, first: when no link has led to it yet. A link met later, in a directory not
+        // read yet, may lead to it or above it, and nothing tells which until that directory is read; so
+        // every listing below root is kept until the walk ends, links or not (compact: two strings a
+        // directory, ~1.5 MB for 100,000 files). Not root's: a link to root is a loop.
+        dir.parent !== undefined && !aliases.has(dir.real)
+
+  // What a visit of `dir` takes of its file or subdirectory `name` (a symlink's included): into `keys`.
+  // The same for a visit that reads the directory and for one that filters the listing kept for it.
+  const takeFile = (dir: Frame, keys: string[], name: string): void => {
+    if (wantCounts) dir.objects++
+    if (wantAll || (dir.live && tracker.matches(byName ? name : dir.rel + name))) keys.push(name)
+  }
+  const takeDirectory = (dir: Frame, keys: string[], name: string): void => {
+    if (everyDir || matcher.mayMatchUnder(dir.rel + name)) keys.push(`${name}/`)
+  }
+
   // The output is sorted by path (UTF-16 code units, the same on every machine and locale) without
   // sorting it: each directory's entries are sorted by name, a subdirectory's name with a `/` added, and
   // visited depth-first in that order. A name holds no `/`, so this is exactly the order of the full
   // paths, and it costs a sort of a few short names per directory instead of a sort of every path by
-  // comparing long shared prefixes. Without `all`, a file is matched when its directory is read, and
-  // only selected names are kept and sorted.
-  const read = (dir: Frame): string[] => {
+  // comparing long shared prefixes. Without `all`, a file is matched when its directory is visited, and
+  // only selected names are kept and sorted. What a visit takes depends on its path, so a second visit
+  // of a directory filters the listing the first kept afresh.
+  const keysOf = (dir: Frame): string[] => {
     checkDeadline?.()
+    const listing = kept.get(dir.real)
+    if (listing !== undefined) {
+      kept.delete(dir.real) // the second visit: there is no third
+      return keysOfListing(dir, listing)
+    }
+    const keeping = keep(dir)
     let entries: Dirent[]
     try {
       entries = readdirSync(dir.abs, { withFileTypes: true })
     } catch (e) {
+      const failed = unreadableListing(e)
+      if (keeping) kept.set(dir.real, failed)
+      return keysOfListing(dir, failed)
+    }
+    // One pass: what this visit takes, and the names a second one would need. The rare paths (a kept
+    // listing, an unreadable directory, symlinks) live in functions of their own: this one, run once a
+    // directory, then stays small, which V8 optimizes sooner (measured: ~8 ms less for 100,000 files).
+    const keys: string[] = []
+    const files: string[] | undefined = keeping ? [] : undefined
+    const dirs: string[] | undefined = keeping ? [] : undefined
+    let links: Map<string, LinkTarget> | undefined
+    for (const entry of entries) {
+      const name = entry.name
+      if (name === '.git') continue
+      if (entry.isFile()) {
+        takeFile(dir, keys, name)
+        files?.push(name)
+      } else if (entry.isDirectory()) {
+        takeDirectory(dir, keys, name)
+        dirs?.push(name)
+      } else if (entry.isSymbolicLink()) {
+        ;(links ??= new Map()).set(name, resolveLink(`${dir.abs}/${name}`, allowed))
+      }
+    }
+    if (files !== undefined && dirs !== undefined)
+      kept.set(dir.real, { files: files.join('/'), dirs: dirs.join('/'), links, error: undefined })
+    if (links !== undefined) takeLinks(dir, keys, links)
+    return keys.sort()
+  }
+  /** {@link keysOf} from a listing: one kept by the first visit, or that of an unreadable directory. */
+  const keysOfListing = (dir: Frame, listing: Listing): string[] => {
+    if (listing.error !== undefined) {
+      const e = listing.error
       if (dir.parent === undefined)
         throw new InputError('root', `cannot read directory ${quote(shown)}: ${errorMessage(e)}`)
       // Below root, one directory the runner cannot read (permission denied, or gone since its parent
@@ -185,45 +259,29 @@ export function walkFiles(
       return []
     }
     const keys: string[] = []
-    for (const entry of entries) {
-      const name = entry.name
-      if (name === '.git') continue
-      let isFile = entry.isFile()
-      let isDir = !isFile && entry.isDirectory()
-      if (!isFile && !isDir && entry.isSymbolicLink()) {
-        // Rare enough that the extra system calls do not matter.
-        const linkPath = `${dir.abs}/${name}`
-        let target: Stats
-        let targetReal: string
-        try {
-          target = statSync(linkPath)
-          targetReal = realpathSync.native(linkPath)
-        } catch (e) {
-          skipped.push(`${dir.rel}${name}: broken symlink (${errorMessage(e)})`)
+    for (const name of keptNames(listing.files)) takeFile(dir, keys, name)
+    for (const name of keptNames(listing.dirs)) takeDirectory(dir, keys, name)
+    if (listing.links !== undefined) takeLinks(dir, keys, listing.links)
+    return keys.sort()
+  }
+  /** What a visit of `dir` takes of its symlinks (a loop and a broken link are skipped, and said so). */
+  const takeLinks = (dir: Frame, keys: string[], links: Map<string, LinkTarget>): void => {
+    for (const [name, target] of links) {
+      if (target.kind === 'broken') {
+        // The error names the path the link was read by: this visit's.
+        const why = target.why.replaceAll(target.path, `${dir.abs}/${name}`)
+        skipped.push(`${dir.rel}${name}: broken symlink (${why})`)
+      } else if (target.kind === 'outside') outside.push(`${dir.rel}${name}`)
+      else if (target.kind === 'file') takeFile(dir, keys, name)
+      else if (target.kind === 'dir') {
+        if (leadsBack(dir, target.real)) {
+          skipped.push(`${dir.rel}${name}: symlink loop (leads back to a parent directory)`)
           continue
         }
-        if (!allowed(targetReal)) {
-          outside.push(`${dir.rel}${name}`)
-          continue
-        }
-        isFile = target.isFile()
-        if (target.isDirectory()) {
-          if (leadsBack(dir, targetReal)) {
-            skipped.push(`${dir.rel}${name}: symlink loop (leads back to a parent directory)`)
-            continue
-          }
-          ;(dir.links ??= new Map()).set(name, targetReal)
-          isDir = true
-        }
-      }
-      if (isFile) {
-        if (wantCounts) dir.objects++
-        if (wantAll || (dir.live && tracker.matches(byName ? name : dir.rel + name))) keys.push(name)
-      } else if (isDir) {
-        if (everyDir || matcher.mayMatchUnder(dir.rel + name)) keys.push(`${name}/`)
+        ;(dir.links ??= new Map()).set(name, target.real)
+        takeDirectory(dir, keys, name)
       }
     }
-    return keys.sort()
   }
 
   const top: Frame = {
@@ -241,7 +299,7 @@ export function walkFiles(
   }
   const stack: Frame[] = [top]
   for (let dir = stack.at(-1); dir !== undefined; dir = stack.at(-1)) {
-    const keys = (dir.keys ??= read(dir))
+    const keys = (dir.keys ??= keysOf(dir))
     let child: Frame | undefined
     for (let key = keys[dir.next++]; key !== undefined; key = keys[dir.next++]) {
       if (key.charCodeAt(key.length - 1) === 47 /* '/' */) {
@@ -323,39 +381,6 @@ export function runPaths(runs: readonly FileRun[]): string[] {
 }
 
 /**
- * The real path of `root` (absolute), checked to be a directory. `shown` is root as the user wrote it:
- * the message names that, and the absolute path only when they differ.
- *
- * @throws InputError('root') when root does not exist or is not a directory.
- */
-export function rootDirectory(abs: string, shown: string = abs): string {
-  const where = shown === abs ? '' : ` (resolved to ${quote(abs)})`
-  let real: string
-  try {
-    real = realpathSync.native(abs)
-  } catch {
-    throw new InputError('root', `${quote(shown)} does not exist${where}`)
-  }
-  if (!statSync(real).isDirectory())
-    throw new InputError('root', `${quote(shown)} is not a directory${where}`)
-  return real
-}
-
-/** The real path of a directory, or the path itself when it cannot be resolved (nothing is under it). */
-export function realDirectory(dir: string): string {
-  try {
-    return realpathSync.native(dir)
-  } catch {
-    return resolve(dir)
-  }
-}
-
-/** Whether `path` is `dir` or below it (both absolute, normalised). */
-export function isWithin(path: string, dir: string): boolean {
-  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`)
-}
-
-/**
  * Would entering a directory whose real path is `target` from `dir` revisit one being walked? True when
  * target is a directory on the walk's current chain, or a real ancestor of `dir` (`up -> ..`, or a link
  * to `/`). Every endless walk must pass the same symlink target twice on one chain, so this ends them all;
@@ -367,4 +392,22 @@ function leadsBack(dir: Frame, target: string): boolean {
   for (let f: Frame | undefined = dir.parent; f !== undefined; f = f.parent)
     if (f.real === target) return true
   return false
+}
+
+/**
+ * Whether `dir`, visited through a symlink, lies under root (real path `root`) where the walk has yet to
+ * reach it under its own path. The walk goes in the order of paths (see walkFiles), and is now at the
+ * symlink it left its own paths by: every path before that link's is behind it, every one after ahead.
+ * (One ahead that it will not enter, below `.git` or ruled out by the patterns, is then kept until the
+ * walk ends: that costs only memory.)
+ */
+function aheadInRoot(dir: Frame, root: string): boolean {
+  if (!isWithin(dir.real, root) || dir.real === root) return false
+  let link = dir
+  while (link.parent?.aliased === true) link = link.parent
+  const own = dir.real
+    .slice(root.endsWith(sep) ? root.length : root.length + 1)
+    .split(sep)
+    .join('/')
+  return `${own}/` > link.rel
 }

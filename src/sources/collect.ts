@@ -21,7 +21,8 @@ import {
   normalizePrefix,
 } from '../paths/url.js'
 import { compileFilePatterns, exactFiles, type FileMatcher } from '../paths/glob.js'
-import { rootDirectory, walkFiles, type FileRun, type WalkOptions, type WalkResult } from '../paths/walk.js'
+import { rootDirectory } from '../paths/root.js'
+import { walkFiles, type FileRun, type WalkOptions, type WalkResult } from '../paths/walk.js'
 import {
   outsideWarning,
   parseSyncLog,
