@@ -13,7 +13,7 @@ import { formatCount, plural } from './format.js'
 import type { Inputs } from './inputs.js'
 import type { Io } from './io.js'
 import type { DistributionPlan } from './plan.js'
-import type { FanOut, RunState } from './report/state.js'
+import type { FanOut, Reading, RunState } from './report/state.js'
 import { outcomeOf } from './report/state.js'
 import { listTenants, selectTenants } from './tenants.js'
 import { voice } from './voice.js'
@@ -62,12 +62,17 @@ export async function selectTargets(
   const seen = new Set<string>()
   for (const id of named) {
     let listed: TenantInfo[]
+    // 100,000 tenants are 1,000 pages: progress lines count them meanwhile.
+    const reading: Reading = { what: `listing the tenants of ${id}`, done: 0, startedAt: retry.clock.now() }
+    state.reading = reading
     try {
-      listed = await listTenants(api, id, retry)
+      listed = await listTenants(api, id, retry, (n) => (reading.done = n))
     } catch (e) {
       // The deadline, a cancel or an unreachable endpoint say so themselves; the rest names the input.
       if (retry.signal.aborted || e instanceof UnreachableError) throw e
       throw new Error(forInput('tenants', fanOut.selection, errorMessage(e)), { cause: e })
+    } finally {
+      delete state.reading
     }
     const { selected, unmatched: none } = selectTenants(listed, selection)
     for (const p of none) unmatched.set(p, (unmatched.get(p) ?? 0) + 1)

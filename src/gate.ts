@@ -17,7 +17,7 @@ import { errorMessage } from './errors.js'
 import { plural } from './format.js'
 import type { Io } from './io.js'
 import type { ProgressReporter } from './progress.js'
-import { addRecord, outcomeOf, type RunState } from './report/state.js'
+import { addRecord, outcomeOf, type Reading, type RunState } from './report/state.js'
 import { ALL_IN_PROGRESS, ALL_TENANTS, type WaitTarget } from './targets.js'
 import { inProgressOnTenants } from './tenants.js'
 
@@ -75,7 +75,7 @@ export async function waitForAll(
     stop.abort(new GateFailed(outcome.error))
   }
   // `DIST/dt_*` lines first become what is in progress on DIST's tenants, in their place.
-  const expanded = await expandTenants(targets, api, retry, MAX_GATE_LIST_PAGES, io).catch((e: unknown) => {
+  const expanded = await expandTenants(state, targets, api, clock, retry, io).catch((e: unknown) => {
     failed(e instanceof TenantsFailed ? e.distributionId : '', e instanceof TenantsFailed ? e.cause : e)
     return []
   })
@@ -195,13 +195,15 @@ class TenantsFailed extends Error {
 
 /**
  * The targets with each `DIST/dt_*` replaced by what is in progress on every tenant of DIST now (those
- * also named by id kept once), in place of the line.
+ * also named by id kept once), in place of the line. How far the reading got is in `state.reading` while
+ * it lasts (a request or more per tenant: minutes at 10,000 tenants), for progress lines.
  */
 async function expandTenants(
+  state: RunState,
   targets: readonly WaitTarget[],
   api: CloudFrontApi,
+  clock: Clock,
   retry: RetryContext,
-  maxPages: number,
   io: Io,
 ): Promise<WaitTarget[]> {
   if (!targets.some((t) => t.id === ALL_TENANTS)) return [...targets]
@@ -213,10 +215,31 @@ async function expandTenants(
       continue
     }
     let found
+    const reading: Reading = {
+      what: `listing the tenants of ${t.distributionId}`,
+      done: 0,
+      startedAt: clock.now(),
+    }
+    state.reading = reading
     try {
-      found = await inProgressOnTenants(api, t.distributionId, retry, maxPages)
+      found = await inProgressOnTenants(api, t.distributionId, retry, MAX_GATE_LIST_PAGES, {
+        listed: (n) => (reading.done = n),
+        read: (done, total, inProgress) => {
+          if (reading.total === undefined) {
+            // The tenants are listed: now what is in progress on each, timed from here.
+            Object.assign(reading, {
+              what: `reading what is in progress on the tenants of ${t.distributionId}`,
+              total,
+              startedAt: clock.now(),
+            })
+          }
+          Object.assign(reading, { done, found: inProgress })
+        },
+      })
     } catch (e) {
       throw new TenantsFailed(t.distributionId, e)
+    } finally {
+      delete state.reading
     }
     io.info(
       `${t.distributionId}: ${plural(found.length, 'invalidation')} in progress on its tenants to wait for`,

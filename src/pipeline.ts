@@ -238,6 +238,7 @@ async function steps(
   try {
     await (inputs.waitFor !== undefined ? gate(run) : invalidate(run))
   } finally {
+    progress.stop()
     governor.close()
   }
 }
@@ -334,7 +335,9 @@ async function invalidate(run: RunContext): Promise<void> {
     const more = extra.get(originOf(id))
     return more === undefined ? sources.shared : dedupeItems([...sources.shared, ...more])
   }
-  // `tenants`: the selected tenants of each distribution named, each its own target.
+  // `tenants`: the selected tenants of each distribution named, each its own target. Listing 100,000
+  // tenants is 1,000 requests: progress lines count them (and go on through the submissions).
+  if (inputs.tenants !== undefined && !inputs.dryRun) progress.start()
   const targets =
     inputs.tenants === undefined
       ? { ids: named, parents }

@@ -11,7 +11,7 @@ import type { Clock } from './cloudfront/clock.js'
 import { formatDuration } from './duration.js'
 import { formatCount, plural } from './format.js'
 import type { Io } from './io.js'
-import type { RunState } from './report/state.js'
+import type { Reading, RunState } from './report/state.js'
 import { targetsPhrase, targetViews, type TargetView } from './report/status.js'
 import { voice } from './voice.js'
 
@@ -54,9 +54,14 @@ export interface ProgressOptions {
   stats?: () => LiveStats
 }
 
-/** Whether a target still has work under way that this step waits for. */
+/**
+ * Whether a target still has work under way that this step waits for. A gate's target is pending until
+ * its wait ended: its invalidations are looked up one by one first (thousands of them at CloudFront's
+ * rate), and one not looked up yet is not done.
+ */
 function pending(s: RunState, v: TargetView): boolean {
   if (v.error !== undefined) return false
+  if (s.gate) return s.targets.get(v.id)?.endedAt === undefined
   return v.unsubmitted > 0 || (s.wait && v.completed < v.records.length)
 }
 
@@ -101,32 +106,70 @@ function fanOutLine(s: RunState, views: readonly TargetView[], o: ProgressOption
   return `${head}: ${parts.join(', ')}${rest}`
 }
 
+/**
+ * The line while tenants are read (`tenants`, a `DIST/dt_*` gate): how many so far, of how many, what
+ * was found, the request rate, and the time the rest should take at the pace so far.
+ */
+function readingLine(r: Reading, o: ProgressOptions, head: string, now: number): string {
+  const parts = [
+    r.total === undefined
+      ? `${plural(r.done, 'tenant')} listed so far`
+      : `${formatCount(r.done)} of ${plural(r.total, 'tenant')} read`,
+  ]
+  if (r.found !== undefined) parts.push(`${plural(r.found, 'invalidation')} in progress found`)
+  const stats = o.stats?.()
+  if (stats !== undefined) parts.push(perSecond(stats.requestRate))
+  const elapsed = now - r.startedAt
+  const rest =
+    r.total !== undefined && r.done > 0 && elapsed > 0
+      ? `; about ${formatDuration(((r.total - r.done) * elapsed) / r.done)} to go`
+      : ''
+  return `${head}: ${r.what}: ${parts.join(', ')}${rest}`
+}
+
+/** A gate over many targets (thousands of tenants from a file): one line of counts, not a line each. */
+function gateCountLine(
+  views: readonly TargetView[],
+  open: readonly TargetView[],
+  o: ProgressOptions,
+  head: string,
+): string {
+  const failed = views.filter((v) => v.error !== undefined).length
+  const unread = open.filter((v) => v.records.length === 0).length
+  const parts = [
+    `${formatCount(views.length - open.length)} of ${targetsPhrase(views.length, views)} done${failed > 0 ? ` (${formatCount(failed)} failed)` : ''}`,
+  ]
+  if (unread > 0) parts.push(`${formatCount(unread)} still to look up`)
+  const stats = o.stats?.()
+  if (stats !== undefined) parts.push(perSecond(stats.requestRate))
+  return `${head}: ${parts.join(', ')}`
+}
+
 /** The progress report for now: a heading line, then one line per pending target (none when idle). */
 export function progressLines(s: RunState, o: ProgressOptions): string[] {
   const views = targetViews(s)
   const open = views.filter((v) => pending(s, v))
-  if (open.length === 0) return []
+  if (open.length === 0 && s.reading === undefined) return []
   const now = o.clock.now()
   const left = Math.max(0, o.deadline - now)
-  if (s.fanOut !== undefined && !s.gate) {
-    return [
-      fanOutLine(
-        s,
-        views,
-        o,
-        `Waiting ${formatDuration(now - o.startedAt)}, ${formatDuration(left)} left before ${voice().option('timeout')}`,
-      ),
-    ]
-  }
+  const waiting = `Waiting ${formatDuration(now - o.startedAt)}, ${formatDuration(left)} left before ${voice().option('timeout')}`
+  // Tenants are read before anything is waited for: there are no targets yet.
+  if (s.reading !== undefined) return [readingLine(s.reading, o, waiting, now)]
+  if (s.fanOut !== undefined && !s.gate) return [fanOutLine(s, views, o, waiting)]
+  if (s.gate && views.length > MAX_TARGET_LINES) return [gateCountLine(views, open, o, waiting)]
   const done = views.length - open.length
   const failed = views.filter((v) => v.error !== undefined).length
   const head =
-    `Waiting ${formatDuration(now - o.startedAt)}, ${formatDuration(left)} left before ${voice().option('timeout')}` +
+    waiting +
     (views.length > 1
       ? `: ${done} of ${targetsPhrase(views.length, views)} done${failed > 0 ? ` (${failed} failed)` : ''}`
       : '')
   const lines = [head]
   for (const v of open.slice(0, MAX_TARGET_LINES)) {
+    if (s.gate && v.records.length === 0) {
+      lines.push(`  ${v.id}: looking up what to wait for`)
+      continue
+    }
     const parts = [`${v.completed} of ${plural(v.batches, 'invalidation')} Completed`]
     if (v.unsubmitted > 0) {
       parts.push(
@@ -155,7 +198,9 @@ export class ProgressReporter {
     private readonly o: ProgressOptions,
   ) {}
 
+  /** Start the timer (once: a second call while it runs does nothing). */
   start(): void {
+    if (this.timer !== undefined) return
     this.timer = setInterval(
       () => {
         for (const line of progressLines(this.state, this.o)) this.io.info(line)
@@ -167,6 +212,7 @@ export class ProgressReporter {
 
   stop(): void {
     clearInterval(this.timer)
+    this.timer = undefined
   }
 
   /**

@@ -86,11 +86,15 @@ export function selectTenants(
   return { selected, unmatched: patterns.filter((p) => p.hits === 0).map((p) => p.p) }
 }
 
-/** Every tenant of one multi-tenant distribution, all pages, each call retried like any other. */
+/**
+ * Every tenant of one multi-tenant distribution, all pages, each call retried like any other; `onPage` is
+ * told how many are listed so far (for progress lines: 100,000 tenants are 1,000 pages).
+ */
 export async function listTenants(
   api: CloudFrontApi,
   distributionId: string,
   retry: RetryContext,
+  onPage?: (listed: number) => void,
 ): Promise<TenantInfo[]> {
   const found: TenantInfo[] = []
   let complete: boolean
@@ -102,6 +106,7 @@ export async function listTenants(
         ),
       ({ items }) => {
         found.push(...items)
+        onPage?.(found.length)
       },
       MAX_TENANT_PAGES,
     )
@@ -115,20 +120,32 @@ export async function listTenants(
   )
 }
 
+/** How far {@link inProgressOnTenants} got, for progress lines. */
+export interface TenantsRead {
+  /** Tenants listed so far (ListDistributionTenants pages). */
+  listed(count: number): void
+  /** Tenants whose invalidations were read, of all of them, and the invalidations in progress found. */
+  read(done: number, total: number, found: number): void
+}
+
 /**
  * Everything in progress on every tenant of a distribution (`wait-for: DIST/dt_*`): its tenants, then
  * each tenant's invalidations as a `DIST/*` line reads them (newest first, until a page holds nothing in
- * progress). A request or two per tenant, paced like every other call. Throws (explained) when any
- * tenant cannot be listed: a gate that might miss one must not pass.
+ * progress). A request or two per tenant, paced like every other call: minutes at 10,000 tenants, so
+ * `progress` is told as it goes. Throws (explained) when any tenant cannot be listed: a gate that might
+ * miss one must not pass.
  */
 export async function inProgressOnTenants(
   api: CloudFrontApi,
   distributionId: string,
   retry: RetryContext,
   maxPages: number,
+  progress?: TenantsRead,
 ): Promise<{ tenant: string; invalidation: InvalidationInfo }[]> {
-  const tenants = await listTenants(api, distributionId, retry)
+  const tenants = await listTenants(api, distributionId, retry, (n) => progress?.listed(n))
   const found: { tenant: string; invalidation: InvalidationInfo }[] = []
+  let done = 0
+  progress?.read(0, tenants.length, 0)
   await Promise.all(
     tenants.map(async (t) => {
       const running = await inProgressForGate(
@@ -140,6 +157,7 @@ export async function inProgressOnTenants(
         `give ${voice().option('wait-for')} the invalidations-file`,
       )
       for (const invalidation of running) found.push({ tenant: t.id, invalidation })
+      progress?.read(++done, tenants.length, found.length)
     }),
   )
   return found

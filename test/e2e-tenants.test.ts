@@ -133,6 +133,8 @@ describe('tenants: all', () => {
   it('prints progress with tenants submitted, Completed and failed, the request rate and the time to go', async () => {
     fake.setRateLimit('CreateInvalidationForDistributionTenant', { rate: 40, burst: 5 })
     fake.completionDelayMs = 2000
+    // A slow page of tenants: listing them is reported too (100,000 tenants are 1,000 pages).
+    fake.inject({ op: 'ListDistributionTenants', kind: 'hang', delayMs: 2500 })
     // A 20 s timeout reports every 2 s (ten times over the timeout).
     const r = await run({
       'distribution-id': MULTI,
@@ -146,7 +148,12 @@ describe('tenants: all', () => {
     const lines = r.stdout.split('\n').filter((l) => l.startsWith('Waiting '))
     expect(lines.length).toBeGreaterThan(0)
     expect(lines[0]).toMatch(
-      /^Waiting [\d.]+ s, [\d.]+ s left before 'timeout': [\d,]+ of 110 tenants submitted, [\d,]+ Completed, [\d.]+ requests\/s; about .+ to go$/,
+      /^Waiting [\d.]+ s, [\d.]+ s left before 'timeout': listing the tenants of E1MULTITENANT1: 0 tenants listed so far, [\d.]+ requests\/s$/,
+    )
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^Waiting [\d.]+ s, [\d.]+ s left before 'timeout': [\d,]+ of 110 tenants submitted, [\d,]+ Completed, [\d.]+ requests\/s; about .+ to go$/,
+      ),
     )
   }, 60_000)
 
@@ -226,6 +233,32 @@ describe('a gate on every tenant of a distribution', () => {
     expect(again.outputs.status).toBe('Completed')
     expect(again.annotations.find((a) => a.level === 'notice')?.message).toBe(
       `Nothing in progress on the tenants of ${SHOPS}: every invalidation there is Completed.`,
+    )
+  })
+
+  it('prints progress while it lists the tenants and reads what is in progress on each', async () => {
+    // A slow page of tenants, then a slow tenant, each holding the gate 2.5 s (at 10,000 tenants the
+    // reading takes minutes); a 10 s timeout reports every second.
+    fake.inject({ op: 'ListDistributionTenants', kind: 'hang', delayMs: 2500 })
+    fake.inject({
+      op: 'ListInvalidationsForDistributionTenant',
+      target: tenantId('shop', 11),
+      kind: 'hang',
+      delayMs: 2500,
+    })
+    const gate = await run({ 'wait-for': `${SHOPS}/dt_*`, timeout: '10s' })
+    expect(errors(gate)).toEqual([])
+    expect(gate.outputs.status).toBe('Completed')
+    const lines = gate.stdout.split('\n').filter((l) => l.startsWith('Waiting '))
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^Waiting [\d.]+ s, [\d.]+ s left before 'timeout': listing the tenants of E1MULTITENANT2: 0 tenants listed so far, [\d.]+ requests\/s$/,
+      ),
+    )
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^Waiting [\d.]+ s, [\d.]+ s left before 'timeout': reading what is in progress on the tenants of E1MULTITENANT2: 11 of 12 tenants read, 0 invalidations in progress found, [\d.]+ requests\/s; about .+ to go$/,
+      ),
     )
   })
 

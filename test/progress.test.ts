@@ -7,8 +7,8 @@ import type { InvalidationRecord } from '../src/cloudfront/tracker.js'
 import { chunkItems } from '../src/paths/chunk.js'
 import type { Item } from '../src/paths/encode.js'
 import type { Io } from '../src/io.js'
-import { ProgressReporter, progressInterval, progressLines } from '../src/progress.js'
-import { emptyState, outcomeOf } from '../src/report/state.js'
+import { ProgressReporter, progressInterval, progressLines, type LiveStats } from '../src/progress.js'
+import { addRecord, emptyState, outcomeOf } from '../src/report/state.js'
 
 const items = (n: number): Item[] => Array.from({ length: n }, (_, i) => ({ kind: 'path', value: `/p/${i}` }))
 const clock = { now: () => 95_000, sleep: () => Promise.resolve() }
@@ -73,6 +73,56 @@ describe('progressLines', () => {
     reporter.update('E1')
     reporter.update('E1')
     expect(lines).toEqual(['E1: its invalidation is Completed (2.5 s after the start)'])
+  })
+
+  it('says how far the reading of tenants got, with the request rate and the time to go', () => {
+    const s = emptyState({ gate: true, wait: true })
+    const o = {
+      clock,
+      startedAt: 5_000,
+      deadline: 905_000,
+      stats: () => ({ requestRate: 19.84, completionMs: 500 }),
+    }
+    // Listing the tenants: how many there are is not known yet.
+    s.reading = { what: 'listing the tenants of E1MULTI', done: 4200, startedAt: 35_000 }
+    expect(progressLines(s, o)).toEqual([
+      "Waiting 1m 30s, 13m 30s left before 'timeout': listing the tenants of E1MULTI: 4,200 tenants listed so far, 19.8 requests/s",
+    ])
+    // Then what is in progress on each: a quarter in 60 s leaves 3 minutes at that pace.
+    s.reading = {
+      what: 'reading what is in progress on the tenants of E1MULTI',
+      done: 2500,
+      total: 10_000,
+      found: 2400,
+      startedAt: 35_000,
+    }
+    expect(progressLines(s, o)).toEqual([
+      "Waiting 1m 30s, 13m 30s left before 'timeout': reading what is in progress on the tenants of E1MULTI: 2,500 of 10,000 tenants read, 2,400 invalidations in progress found, 19.8 requests/s; about 3m 00s to go",
+    ])
+  })
+
+  it('counts a gate target not looked up yet as pending, not done, and counts past ten targets', () => {
+    const ids = Array.from({ length: 3 }, (_, i) => `dt_${i}`)
+    const s = emptyState({ gate: true, wait: true, records: [rec('dt_0', 'I0', 'Completed')] })
+    for (const id of ids) outcomeOf(s, id)
+    outcomeOf(s, 'dt_0').endedAt = 90_000
+    addRecord(s, rec('dt_1', 'I1', 'InProgress'))
+    expect(progressLines(s, { clock, startedAt: 5_000, deadline: 905_000 })).toEqual([
+      "Waiting 1m 30s, 13m 30s left before 'timeout': 1 of 3 tenants done",
+      '  dt_1: 0 of 1 invalidation Completed',
+      '  dt_2: looking up what to wait for',
+    ])
+    // Thousands of tenants from an invalidations-file: one line of counts.
+    const many = emptyState({ gate: true, wait: true })
+    for (let i = 0; i < 1000; i++) outcomeOf(many, `dt_${i}`)
+    for (let i = 0; i < 400; i++)
+      addRecord(many, rec(`dt_${i}`, `I${i}`, i < 300 ? 'Completed' : 'InProgress'))
+    for (let i = 0; i < 300; i++) outcomeOf(many, `dt_${i}`).endedAt = 90_000
+    outcomeOf(many, 'dt_999').error = 'dt_999: no such invalidation'
+    const stats = (): LiveStats => ({ requestRate: 20, completionMs: 500 })
+    expect(progressLines(many, { clock, startedAt: 5_000, deadline: 905_000, stats })).toEqual([
+      "Waiting 1m 30s, 13m 30s left before 'timeout': 301 of 1,000 tenants done (1 failed), 599 still to look up, 20.0 requests/s",
+    ])
   })
 
   it('reports every 30 s, or ten times over a short timeout, at most once a second', () => {

@@ -48,6 +48,23 @@ export interface FanOut {
   distributions: { id: string; tenants?: number }[]
 }
 
+/**
+ * Reading that comes before there is anything to wait for: `tenants` listing the tenants, a
+ * `DIST/dt_*` gate listing them and what is in progress on each. At 10,000 tenants that is thousands of
+ * requests at CloudFront's rate, minutes, so progress lines say how far it got.
+ */
+export interface Reading {
+  /** What is read, as a progress line says it: `listing the tenants of E1…`. */
+  what: string
+  /** Tenants read so far, and of how many (unknown while the tenants themselves are listed). */
+  done: number
+  total?: number
+  /** Invalidations in progress found so far, when that is what is looked for. */
+  found?: number
+  /** Clock time it started: the time to go is extrapolated from its pace. */
+  startedAt: number
+}
+
 /** A warning and how many times it (or one of its kind) was given. */
 export interface WarningTally {
   kind: string
@@ -91,6 +108,8 @@ export interface RunState {
    * of it is Completed.
    */
   gateAll?: string[]
+  /** Set while tenants (or what is in progress on them) are read, before anything can be waited for. */
+  reading?: Reading
   /** Why sources contributed nothing (shown when the run is Skipped). */
   skipReasons: string[]
   /** Warnings given during the run, folded by kind (the summary lists them with their counts). */
