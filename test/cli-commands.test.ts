@@ -216,6 +216,15 @@ describe('list', () => {
     const none = await cli(['list', 'nowhere.example.net'])
     expect(none.code).toBe(1)
     expect(none.stderr).toMatch(/no distribution in this account has the alias nowhere\.example\.net/)
+    expect(none.stdout).toBe('')
+    // --json promises one document on stdout, failure or not: here, just why.
+    const doc = await cli(['list', 'nowhere.example.net', '--json'])
+    expect(doc.code).toBe(1)
+    expect(json(doc.stdout)).toEqual({
+      error: expect.stringMatching(
+        /no distribution in this account has the alias nowhere\.example\.net/,
+      ) as unknown,
+    })
   })
 
   it("resolves a tenant's domain with GetDistributionTenantByDomain when no distribution has it as an alias", async () => {
@@ -327,12 +336,18 @@ describe('show', () => {
     expect(fake.requests.map((q) => q.op)).toEqual(['GetInvalidationForDistributionTenant'])
   })
 
-  it('a missing invalidation: exit 1, one line, nothing on stdout', async () => {
+  it('a missing invalidation: exit 1, one line; --json still prints one document saying why', async () => {
     const r = await cli(['show', `${DIST}/I00000MISSING`, '--json'])
-    expect(r).toMatchObject({ code: 1, stdout: '' })
+    expect(r.code).toBe(1)
     expect(r.stderr).toMatch(
       /^cloudfront-invalidate: E2EXAMPLE0000\/I00000MISSING: invalidation not found: .*\n$/,
     )
+    expect(json(r.stdout)).toEqual({
+      distributionId: DIST,
+      id: 'I00000MISSING',
+      error: expect.stringMatching(/^E2EXAMPLE0000\/I00000MISSING: invalidation not found/) as unknown,
+    })
+    expect((await cli(['show', `${DIST}/I00000MISSING`])).stdout).toBe('')
     const dist = await cli(['show', 'E9MISSING0000/I00000MISSING'])
     expect(dist.stderr).toMatch(/E9MISSING0000: no such distribution in this AWS account: check the id/)
   })

@@ -11,6 +11,7 @@ import { speakAs } from '../voice.js'
 import { parseFlags, UsageError, type ParsedArgs } from './args.js'
 import { COMMAND_FLAGS, COMMANDS, flagOwners, type Command } from './flags.js'
 import { commandHelp, overviewHelp } from './help.js'
+import { jsonDocument } from './output.js'
 import { Session, type CliHost } from './session.js'
 import { colorFor, Terminal } from './terminal.js'
 import { cliVoice } from './voice.js'
@@ -119,6 +120,10 @@ export async function runCli(argv: readonly string[], host: CliHost = processHos
       term.error(`${errorMessage(e)} (see ${helpCommand(command)})`)
       return 2
     }
+    // --json promises one document on stdout: a command that failed before it had one (an alias no
+    // distribution has, a denied first call) still prints one, saying why.
+    if (json && !term.printedJson)
+      term.printJson(jsonDocument({ error: errorMessage(session.stopReason ?? e) }))
     term.error(errorMessage(session.stopReason ?? e))
     if (session.verbose && e instanceof Error && e.stack) term.say(e.stack)
     code = 1

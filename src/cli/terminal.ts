@@ -49,6 +49,8 @@ export function colorFor(stream: Stream, env: NodeJS.ProcessEnv, wanted: boolean
 
 export class Terminal {
   private progressShown = false
+  /** Whether any JSON went to stdout: a failed --json command that printed none still prints `{error}`. */
+  printedJson = false
 
   constructor(
     private readonly out: Stream,
@@ -66,6 +68,7 @@ export class Terminal {
   /** A JSON document (or a piece of one), on stdout: made safe without changing what it means. */
   printJson(json: string): void {
     this.clearProgress()
+    this.printedJson = true
     this.out.write(jsonLogSafe(json))
   }
 

@@ -4,6 +4,7 @@
  */
 import { explain } from '../../cloudfront/errors.js'
 import { withRetry } from '../../cloudfront/retry.js'
+import { errorMessage } from '../../errors.js'
 import { isTenant } from '../../targets.js'
 import { fields, jsonDocument, shortTime } from '../output.js'
 import type { Session } from '../session.js'
@@ -18,9 +19,16 @@ export async function show(s: Session): Promise<number> {
   const info = await withRetry(`GetInvalidation ${target.id}/${id}`, s.retry, () =>
     api.getInvalidation(target.id, id, s.signal),
   ).catch((e: unknown) => {
-    throw s.signal.aborted
+    const error = s.signal.aborted
       ? e
       : new Error(explain(e, 'GetInvalidation', target.id, { invalidationId: id }), { cause: e })
+    // As `list` and `distributions` do, --json still prints one document: here, what failed and why.
+    if (s.json) {
+      s.term.printJson(
+        jsonDocument({ distributionId: target.id, id, error: errorMessage(s.stopReason ?? error) }),
+      )
+    }
+    throw error
   })
   const paths = info.paths ?? []
   if (s.json) {
