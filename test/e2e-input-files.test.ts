@@ -60,6 +60,21 @@ describe('paths-file: decoded like sync-log', () => {
   })
 })
 
+describe('paths-file: millions of paths', () => {
+  it('lists the first 100,000 in the log and counts the rest, every count exact', async () => {
+    // 3.3 million paths once wrote 200 MB of log; the log now stops at 100,000 and says how many more.
+    const n = 100_050
+    writeFileSync(join(ws, 'many.txt'), Array.from({ length: n }, (_, i) => `/p/${i}.html`).join('\n'))
+    const run = await dryRun({ 'paths-file': 'many.txt', collapse: 'off' })
+    expectExit(run, 0)
+    expect(run.outputs['path-count']).toBe(String(n))
+    const listed = run.stdout.split('\n').filter((l) => /^\/p\/\d+\.html$/.test(l))
+    expect(listed.length).toBe(100_000)
+    expect(listed.at(-1)).toBe('/p/99999.html')
+    expect(run.stdout).toContain('… and 50 more paths (the log lists the first 100,000)\n')
+  }, 60_000)
+})
+
 describe.runIf(posix)('paths-file and sync-log: regular files of bounded size only', () => {
   const cases: [string, string][] = [
     ['/dev/zero', '"/dev/zero" is a character device, not a regular file'],
