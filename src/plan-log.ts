@@ -49,7 +49,7 @@ export async function logPlan(state: RunState, io: Io): Promise<void> {
       }
       if (shown < paths.length) {
         io.info(
-          `… and ${plural(paths.length - shown, 'more path')} (the log lists the first ${formatCount(shown)})`,
+          `… and ${plural(paths.length - shown, 'more path')} (only the first ${formatCount(shown)} are listed)`,
         )
       }
       return Promise.resolve()

@@ -71,7 +71,7 @@ describe('paths-file: millions of paths', () => {
     const listed = run.stdout.split('\n').filter((l) => /^\/p\/\d+\.html$/.test(l))
     expect(listed.length).toBe(100_000)
     expect(listed.at(-1)).toBe('/p/99999.html')
-    expect(run.stdout).toContain('… and 50 more paths (the log lists the first 100,000)\n')
+    expect(run.stdout).toContain('… and 50 more paths (only the first 100,000 are listed)\n')
   }, 60_000)
 })
 
