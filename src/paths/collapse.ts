@@ -159,7 +159,7 @@ export function describeCollapse(result: CollapseResult): string {
         `${w.value} covers ${n(w.covers)}` +
         (w.unchanged === undefined ? '' : `, ${n(w.unchanged)} unchanged`),
     )
-    line += `; ${result.wildcards.length} wildcard${result.wildcards.length === 1 ? '' : 's'}: ${list.join('; ')}`
+    line += `; ${plural(result.wildcards.length, 'wildcard')}: ${list.join('; ')}`
   }
   return line
 }

@@ -127,8 +127,8 @@ export function resolveDotSegments(path: string): string {
   return `/${out.join('/')}${q === -1 ? '' : path.slice(q)}`
 }
 
-/** Check an already-encoded path: the wildcard rule and the length limit. */
-export function checkPath(value: string, shown: string = value): Item {
+/** Check an already-encoded path (typed as `shown`): the wildcard rule and the length limit. */
+function checkPath(value: string, shown: string): Item {
   const star = value.indexOf('*')
   if (star !== -1 && star !== value.length - 1) {
     throw new PathError(

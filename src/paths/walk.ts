@@ -387,8 +387,7 @@ export function runPaths(runs: readonly FileRun[]): string[] {
  * a link to a sibling is fine (its files are served under both names, so both are listed).
  */
 function leadsBack(dir: Frame, target: string): boolean {
-  const under = target.endsWith(sep) ? target : `${target}${sep}`
-  if (dir.real === target || dir.real.startsWith(under)) return true
+  if (isWithin(dir.real, target)) return true
   for (let f: Frame | undefined = dir.parent; f !== undefined; f = f.parent)
     if (f.real === target) return true
   return false

@@ -70,13 +70,6 @@ export async function collectSources(inputs: Inputs, log: DiffLog, deadline?: De
     within: inputs.workspace,
     ...(deadline === undefined ? {} : { checkDeadline: () => deadline.check() }),
   }
-  /** Say what a walk left out, once per run: the tree walk repeats what the files walk saw. */
-  let reported = false
-  const report = (result: WalkResult): void => {
-    if (reported) return
-    reported = true
-    reportWalk(result, inputs.root, log)
-  }
   const url = { prefix: inputs.prefix, indexDocument: inputs.indexDocument }
   /**
    * Items from files (paths relative to root, or a walk's runs). A file no URL can name is skipped, one
@@ -129,7 +122,7 @@ export async function collectSources(inputs: Inputs, log: DiffLog, deadline?: De
       for (const p of result.unmatchedPatterns)
         log.warning(`files: pattern ${quote(p)} matched no file under ${quote(inputs.root)}`)
     }
-    report(result)
+    reportWalk(result, inputs.root, log)
     walked = result
     return result
   }
@@ -195,7 +188,8 @@ export async function collectSources(inputs: Inputs, log: DiffLog, deadline?: De
       // the few directories that hold one (a diff's tree then costs about a bare walk).
       if (diffFiles !== undefined && onlyWalked) {
         const exact = walkFiles(inputs.rootAbs, exactFiles(diffFiles), { ...walkOptions, counts: true })
-        report(exact)
+        // The run's only walk: walk() is not called when a diff listed its files.
+        reportWalk(exact, inputs.root, log)
         sources.tree = countsTree(exact.dirCounts, inputs.prefix)
       } else {
         const { all = [], dirCounts } = walk()
