@@ -1,7 +1,7 @@
 /**
  * The local git side of `diff`: find the repository, make sure both commits of the range are present
  * (fetching them from `origin` in a shallow checkout), and list the changed files. git is always run with
- * `execFile` and an argument array, never through a shell, so no ref or path is ever parsed by one.
+ * `spawn` and an argument array, never through a shell, so no ref or path is ever parsed by one.
  */
 
 import { stat } from 'node:fs/promises'
