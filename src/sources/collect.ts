@@ -240,14 +240,14 @@ function reportWalk(result: WalkResult, root: string, log: DiffLog): void {
   const { outside, unreadable, skipped } = result
   if (outside.length > 0) {
     log.warning(
-      `${count(outside.length, 'symlink')} under ${quote(root)} lead${outside.length === 1 ? 's' : ''} outside the workspace and ${outside.length === 1 ? 'was' : 'were'} not followed (listed in the debug log)`,
+      `${plural(outside.length, 'symlink')} under ${quote(root)} lead${outside.length === 1 ? 's' : ''} outside the workspace and ${outside.length === 1 ? 'was' : 'were'} not followed (listed in the debug log)`,
     )
   }
   if (unreadable.length > 0) {
     const shown = unreadable.slice(0, 3).map((d) => quote(d))
     const more = unreadable.length > shown.length ? `, … (${unreadable.length - shown.length} more)` : ''
     log.warning(
-      `${count(unreadable.length, 'directory', 'directories')} under ${quote(root)} could not be read and ${unreadable.length === 1 ? 'was' : 'were'} skipped: ${shown.join(', ')}${more}`,
+      `${plural(unreadable.length, 'directory', 'directories')} under ${quote(root)} could not be read and ${unreadable.length === 1 ? 'was' : 'were'} skipped: ${shown.join(', ')}${more}`,
     )
   }
   const entries = [
@@ -257,10 +257,6 @@ function reportWalk(result: WalkResult, root: string, log: DiffLog): void {
   ]
   for (const s of entries.slice(0, SKIPPED_SHOWN)) log.debug(`walk skipped ${s}`)
   if (entries.length > SKIPPED_SHOWN) log.debug(`walk skipped ${entries.length - SKIPPED_SHOWN} more`)
-}
-
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
 }
 
 function splitRepository(repository: string | undefined): { owner: string; repo: string } | undefined {
