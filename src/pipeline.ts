@@ -34,7 +34,7 @@ import { submitAll } from './submit.js'
 import { ALL_IN_PROGRESS, ALL_TENANTS, type WaitTarget } from './targets.js'
 import { USER_AGENT } from './version.js'
 import { verifyOutputs, verifySummary } from './verify/report.js'
-import { verifyIfAsked } from './verify/run.js'
+import { verifyStep } from './verify/run.js'
 import { gateTargets, runTargets, type VerifyTarget } from './verify/targets.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
@@ -204,7 +204,8 @@ async function steps(
       return
     }
     try {
-      await verifyIfAsked(state, inputs.verify, {
+      await verifyStep(state, {
+        settings: inputs.verify,
         targets,
         indexDocument: inputs.indexDocument,
         ...(tree === undefined ? {} : { tree }),
