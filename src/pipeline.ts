@@ -32,9 +32,9 @@ import { resolveAliases, syncItemsByOrigin } from './resolve.js'
 import { collectSources, type Deadline } from './sources/collect.js'
 import { submitAll } from './submit.js'
 import { ALL_IN_PROGRESS, ALL_TENANTS, type WaitTarget } from './targets.js'
-import { VERSION } from './version.js'
+import { USER_AGENT } from './version.js'
 import { verifyOutputs, verifySummary } from './verify/report.js'
-import { verifyIfAsked } from './verify/run.js'
+import { verifyStep } from './verify/run.js'
 import { gateTargets, runTargets, type VerifyTarget } from './verify/targets.js'
 
 /** Seams for tests and the bench; production uses the defaults. */
@@ -51,8 +51,6 @@ export interface Deps {
    */
   pacing?: 'governor' | 'sdk-adaptive'
 }
-
-export const USER_AGENT = `cloudfront-invalidate/${VERSION}`
 
 /** Run the whole step. Throws (after writing outputs and summary) when the step should fail. */
 export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = {}): Promise<RunState> {
@@ -206,7 +204,8 @@ async function steps(
       return
     }
     try {
-      await verifyIfAsked(state, inputs.verify, {
+      await verifyStep(state, {
+        settings: inputs.verify,
         targets,
         indexDocument: inputs.indexDocument,
         ...(tree === undefined ? {} : { tree }),

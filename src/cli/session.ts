@@ -7,7 +7,7 @@ import { realClock, type Clock } from '../cloudfront/clock.js'
 import type { RetryContext } from '../cloudfront/retry.js'
 import { formatDuration } from '../duration.js'
 import { readRegion, readTimeout } from '../inputs.js'
-import { VERSION } from '../version.js'
+import { USER_AGENT } from '../version.js'
 import type { ParsedArgs } from './args.js'
 import type { Terminal, Stream } from './terminal.js'
 
@@ -68,7 +68,7 @@ export class Session {
   connect(): Promise<CloudFrontApi> {
     const region = readRegion(this.flag('region') ?? '', this.host.env)
     const timeoutMs = readTimeout(this.flag('timeout') ?? '')
-    this.api ??= this.connector()({ region, userAgent: `cloudfront-invalidate/${VERSION}`, timeoutMs })
+    this.api ??= this.connector()({ region, userAgent: USER_AGENT, timeoutMs })
     return this.api
   }
 

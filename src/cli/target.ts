@@ -4,7 +4,7 @@
  * GetDistributionTenantByDomain to its tenant (as `distribution-id` does).
  */
 import type { CloudFrontApi } from '../cloudfront/api.js'
-import { awsErrorName, explain } from '../cloudfront/errors.js'
+import { awsErrorName, explained } from '../cloudfront/errors.js'
 import { listAllDistributions } from '../cloudfront/pages.js'
 import { withRetry } from '../cloudfront/retry.js'
 import { ALL_IN_PROGRESS, ALL_TENANTS, INVALIDATION_ID, parseTarget, resolveAlias } from '../targets.js'
@@ -35,7 +35,7 @@ export async function resolveTarget(text: string, session: Session): Promise<Res
     all = await listAllDistributions(api, session.signal, undefined, session.retry)
   } catch (e) {
     if (session.signal.aborted) throw e
-    throw new Error(explain(e, 'ListDistributions', target.name), { cause: e })
+    throw explained(e, 'ListDistributions', target.name)
   }
   const found = resolveAlias(target.name, all)
   if ('error' in found) {
@@ -66,7 +66,7 @@ async function tenantByDomain(
     if (awsErrorName(e) === 'EntityNotFound') {
       throw new Error(`${noAlias}, and no distribution tenant has the domain ${name}`, { cause: e })
     }
-    throw new Error(explain(e, 'GetDistributionTenantByDomain', name), { cause: e })
+    throw explained(e, 'GetDistributionTenantByDomain', name)
   }
 }
 

@@ -83,20 +83,10 @@ export interface VerifyContext {
 }
 
 /**
- * {@link verifyStep} when `verify` is on (`settings` given); nothing otherwise. The one call the pipeline
- * makes after every invalidation of the step is Completed (and in a dry run, to print the URLs).
- */
-export async function verifyIfAsked(
-  holder: { verification?: VerifyResult },
-  settings: VerifySettings | undefined,
-  ctx: Omit<VerifyContext, 'settings'>,
-): Promise<void> {
-  if (settings !== undefined) await verifyStep(holder, { ...ctx, settings })
-}
-
-/**
  * Verify, record the result in `holder.verification` (the step's report reads it), then fail the step
- * when a URL is stale and `on-stale` is `fail`, or when the deadline cut verification short.
+ * when a URL is stale and `on-stale` is `fail`, or when the deadline cut verification short. The one call
+ * the pipeline makes, with `verify` on, after every invalidation of the step is Completed (and in a dry
+ * run, to print the URLs).
  */
 export async function verifyStep(holder: { verification?: VerifyResult }, ctx: VerifyContext): Promise<void> {
   const result = await verifyEdge(ctx)

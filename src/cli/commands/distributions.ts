@@ -4,7 +4,7 @@
  * aliases. Read-only.
  */
 import type { DistributionInfo } from '../../cloudfront/api.js'
-import { explain } from '../../cloudfront/errors.js'
+import { explained } from '../../cloudfront/errors.js'
 import { listAllDistributions } from '../../cloudfront/pages.js'
 import { errorMessage } from '../../errors.js'
 import { UsageError } from '../args.js'
@@ -55,9 +55,7 @@ export async function distributions(s: Session): Promise<number> {
   try {
     await listAllDistributions(api, s.signal, onPage, s.retry)
   } catch (e) {
-    const error = s.signal.aborted
-      ? e
-      : new Error(explain(e, 'ListDistributions', 'this account'), { cause: e })
+    const error = s.signal.aborted ? e : explained(e, 'ListDistributions', 'this account')
     json?.end({ error: errorMessage(s.stopReason ?? error) })
     throw error
   }

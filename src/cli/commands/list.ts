@@ -5,7 +5,7 @@
  * (ListInvalidations does not carry them: one GetInvalidation per row, a few at a time).
  */
 import type { CloudFrontApi, InvalidationInfo } from '../../cloudfront/api.js'
-import { explain } from '../../cloudfront/errors.js'
+import { explained } from '../../cloudfront/errors.js'
 import { MAX_PAGE_ITEMS, walkPages } from '../../cloudfront/pages.js'
 import { withRetry } from '../../cloudfront/retry.js'
 import { errorMessage } from '../../errors.js'
@@ -78,7 +78,7 @@ export async function list(s: Session): Promise<number> {
         return withRetry(`ListInvalidations ${target.id}`, s.retry, () =>
           api.listInvalidations(target.id, at, s.signal, size),
         ).catch((e: unknown) => {
-          throw s.signal.aborted ? e : new Error(explain(e, 'ListInvalidations', target.id), { cause: e })
+          throw s.signal.aborted ? e : explained(e, 'ListInvalidations', target.id)
         })
       },
       async (page) => {
@@ -154,7 +154,7 @@ async function details(
       out[i] = await withRetry(`GetInvalidation ${target}/${row.id}`, s.retry, () =>
         api.getInvalidation(target, row.id, s.signal),
       ).catch((e: unknown) => {
-        throw s.signal.aborted ? e : new Error(explain(e, 'GetInvalidation', target), { cause: e })
+        throw s.signal.aborted ? e : explained(e, 'GetInvalidation', target)
       })
     }
   }

@@ -6,7 +6,7 @@ import { errorMessage, InputError } from '../../errors.js'
 import { formatCount, plural } from '../../format.js'
 import type { InputReader } from '../../inputs.js'
 import { execute } from '../../pipeline.js'
-import { jsonDocument } from '../output.js'
+import { jsonDocument, TableWriter } from '../output.js'
 import type { Session } from '../session.js'
 import type { Terminal } from '../terminal.js'
 import { terminalIo } from '../terminal.js'
@@ -45,7 +45,7 @@ export async function runPipeline(s: Session, read: InputReader, gate: boolean):
       s.term.printJson(jsonDocument(outputsJson(outputs, failure)))
     }
   } else if (outputs.size > 0) {
-    s.term.print(resultTable(outputs, s.term, gate))
+    printResult(outputs, s.term, gate)
   }
   if (failure === undefined) return 0
   // The error last, below the result, where it is seen.
@@ -81,7 +81,7 @@ const MAX_RESULT_ROWS = 50
  * The human result: one row per invalidation (up to MAX_RESULT_ROWS, then the rest counted by status),
  * then the status and (for a run that creates) the counts.
  */
-export function resultTable(outputs: ReadonlyMap<string, string>, term: Terminal, gate: boolean): string {
+function printResult(outputs: ReadonlyMap<string, string>, term: Terminal, gate: boolean): void {
   let rows: { distributionId: string; id: string; pathCount: number; status: string }[] = []
   try {
     rows = JSON.parse(outputs.get('invalidations') ?? '[]') as typeof rows
@@ -91,16 +91,12 @@ export function resultTable(outputs: ReadonlyMap<string, string>, term: Terminal
   const lines: string[] = []
   if (rows.length > 0) {
     const shown = rows.slice(0, MAX_RESULT_ROWS)
-    const table = [
-      ['DISTRIBUTION', 'INVALIDATION', 'PATHS', 'STATUS'],
-      ...shown.map((r) => [r.distributionId, r.id, String(r.pathCount), r.status]),
-    ]
-    const widths = [0, 1, 2].map((c) => table.reduce((w, row) => Math.max(w, (row[c] ?? '').length), 0))
-    table.forEach((row, r) => {
-      const [dist = '', id = '', paths = '', status = ''] = row
-      const line = `${dist.padEnd(widths[0] ?? 0)}  ${id.padEnd(widths[1] ?? 0)}  ${paths.padStart(widths[2] ?? 0)}  `
-      lines.push(r === 0 ? term.paint('out', 'bold', line + status) : line + term.status('out', status))
-    })
+    new TableWriter(term, [
+      { title: 'DISTRIBUTION' },
+      { title: 'INVALIDATION' },
+      { title: 'PATHS', right: true },
+      { title: 'STATUS', paint: (cell) => term.status('out', cell) },
+    ]).rows(shown.map((r) => [r.distributionId, r.id, String(r.pathCount), r.status]))
     if (rows.length > shown.length) {
       // Thousands of tenants: the rest counted by status, not a row each.
       const rest = rows.slice(shown.length)
@@ -119,5 +115,5 @@ export function resultTable(outputs: ReadonlyMap<string, string>, term: Terminal
       ? `status: ${status}`
       : `status: ${status}   paths: ${outputs.get('path-count') ?? ''} (requested ${outputs.get('requested-path-count') ?? ''})   batches: ${outputs.get('batch-count') ?? ''}`,
   )
-  return `${lines.join('\n')}\n`
+  term.print(`${lines.join('\n')}\n`)
 }

@@ -2,7 +2,7 @@
  * `show TARGET/ID` (or `TARGET ID`): one invalidation, as GetInvalidation describes it: status, create
  * time, caller reference and every path.
  */
-import { explain } from '../../cloudfront/errors.js'
+import { explained } from '../../cloudfront/errors.js'
 import { withRetry } from '../../cloudfront/retry.js'
 import { errorMessage } from '../../errors.js'
 import { isTenant } from '../../targets.js'
@@ -19,9 +19,7 @@ export async function show(s: Session): Promise<number> {
   const info = await withRetry(`GetInvalidation ${target.id}/${id}`, s.retry, () =>
     api.getInvalidation(target.id, id, s.signal),
   ).catch((e: unknown) => {
-    const error = s.signal.aborted
-      ? e
-      : new Error(explain(e, 'GetInvalidation', target.id, { invalidationId: id }), { cause: e })
+    const error = s.signal.aborted ? e : explained(e, 'GetInvalidation', target.id, { invalidationId: id })
     // As `list` and `distributions` do, --json still prints one document: here, what failed and why.
     if (s.json) {
       s.term.printJson(
