@@ -26,8 +26,8 @@
  */
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\0-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/g
-// eslint-disable-next-line no-control-regex
-const HAS_CONTROL = /[\0-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/
+/** The same class without `g`, for `test` (a global pattern's `test` carries `lastIndex` between calls). */
+const HAS_CONTROL = new RegExp(CONTROLS.source)
 /** `::` at the start of a line, after white space. */
 const LEADING_COLONS = /(?:^|\n)[^\S\n]*::/
 

@@ -111,7 +111,7 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
   if (reason instanceof DeadlineError) state.ending = 'timeout'
   else if (reason instanceof CancelledError) state.ending = 'cancelled'
   state.timings.totalMs = clock.now() - started
-  await report(state, io, env)
+  await report(state, log, env)
 
   const status = runStatus(state)
   if (stepFails(state, status)) {
@@ -130,7 +130,10 @@ export async function execute(read: InputReader, env: Env, io: Io, deps: Deps = 
   return state
 }
 
-/** Outputs and the job summary, written for every ending. */
+/**
+ * Outputs and the job summary, written for every ending. `io` is the run's `log`, which tallies each
+ * warning (the cut outputs' too) for the summary.
+ */
 async function report(state: RunState, io: Io, env: Env): Promise<void> {
   const limits = io.outputLimits ?? true
   const { outputs, warnings } = buildOutputs(state, limits)
@@ -144,10 +147,7 @@ async function report(state: RunState, io: Io, env: Env): Promise<void> {
       warnings.push(`The 'invalidations-file' output could not be written: ${errorMessage(e)}`)
     }
   }
-  for (const w of warnings) {
-    tallyWarning(state, w)
-    io.warning(w)
-  }
+  for (const w of warnings) io.warning(w)
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
   await io.summary(buildSummary(state, undefined, verifySummary(state.verification)))
 }

@@ -19,12 +19,12 @@ import type { RunState } from './report/state.js'
 import { runStatus } from './report/status.js'
 import { ALL_TENANTS } from './targets.js'
 
-export { billedPaths, requestedCount, submittedPaths } from './report/paths.js'
-export { emptyState, outcomeOf, tallyWarning } from './report/state.js'
-export type { RunState, RunStatus, TargetOutcome } from './report/state.js'
-export { runStatus, stepFails, targetViews } from './report/status.js'
+export { submittedPaths } from './report/paths.js'
+export { emptyState } from './report/state.js'
+export type { RunState } from './report/state.js'
+export { runStatus, stepFails } from './report/status.js'
 export { endingLine, resultLine } from './report/lines.js'
-export { buildSummary, costEstimate } from './report/summary.js'
+export { buildSummary } from './report/summary.js'
 export { invalidationList } from './report/invalidation-list.js'
 
 /** JSON array of strings cut to fit `maxBytes`; `cut` says how many were left out. */

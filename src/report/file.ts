@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { isTenant } from '../targets.js'
 import type { RunState } from './state.js'
 
 /** One line of the file. */
@@ -23,7 +24,7 @@ export interface FileRecord {
 /** The records of the file, in creation order. */
 export function fileRecords(s: RunState): FileRecord[] {
   return s.records.map((r) => {
-    const tenant = r.distributionId.startsWith('dt_')
+    const tenant = isTenant(r.distributionId)
     return {
       distributionId: tenant ? (s.targets.get(r.distributionId)?.parent ?? null) : r.distributionId,
       tenantId: tenant ? r.distributionId : null,

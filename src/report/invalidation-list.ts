@@ -12,7 +12,7 @@
  * list is too long. `[]` when there is none (an empty input would read as no `wait-for` at all).
  */
 import type { InvalidationRecord } from '../cloudfront/tracker.js'
-import { ALL_TENANTS } from '../targets.js'
+import { ALL_TENANTS, isTenant } from '../targets.js'
 
 interface Group {
   /** The distribution (or tenant) the group is named by when widened. */
@@ -35,7 +35,7 @@ export function invalidationList(
   if (records.length === 0) return { text: '[]', widened: [] }
   const groups = new Map<string, Group>() // in order of first appearance
   for (const r of records) {
-    const parent = r.distributionId.startsWith('dt_') ? parentOf(r.distributionId) : undefined
+    const parent = isTenant(r.distributionId) ? parentOf(r.distributionId) : undefined
     const key = parent === undefined ? `one:${r.distributionId}` : `tenants:${parent}`
     let g = groups.get(key)
     if (g === undefined) {

@@ -39,8 +39,3 @@ export function submittedPaths(s: RunState): string[] {
   for (const list of lists) for (const i of list) seen.add(i.value)
   return [...seen]
 }
-
-/** Paths billed: every submitted item on every distribution (a wildcard or tag counts as one). */
-export function billedPaths(s: RunState): number {
-  return s.plans.reduce((n, p) => n + p.items.length, 0)
-}

@@ -4,6 +4,7 @@
  */
 import type { InvalidationRecord } from '../cloudfront/tracker.js'
 import { plural } from '../format.js'
+import { isTenant } from '../targets.js'
 import type { RunState, RunStatus } from './state.js'
 
 /** What one target amounts to now: its status and the counts behind it. */
@@ -158,7 +159,7 @@ export function verifyHeading(s: RunState): string {
 
 /** "3 distributions", "10,000 tenants", or both kinds: the noun for `n` of these targets. */
 export function targetsPhrase(n: number, views: readonly { id: string }[]): string {
-  const tenants = views.filter((v) => v.id.startsWith('dt_')).length
+  const tenants = views.filter((v) => isTenant(v.id)).length
   if (tenants === 0) return plural(n, 'distribution')
   if (tenants === views.length) return plural(n, 'tenant')
   return plural(n, 'distribution or tenant', 'distributions and tenants')

@@ -29,7 +29,7 @@ const MAX_ERROR_LINES = 50
 const MAX_WILDCARD_ROWS = 100
 
 /** Cost if the month's free paths are already used up (the planner's estimate, as dollars). */
-export function costEstimate(paths: number): string {
+function costEstimate(paths: number): string {
   return `$${estimatedCostUsd(paths).toFixed(3)}`
 }
 
