@@ -155,6 +155,17 @@ export function outcomeOf(s: RunState, id: string): TargetOutcome {
   return t
 }
 
+/** Records by target, each target's in the order given, targets in order of first appearance. */
+export function groupByTarget(records: readonly InvalidationRecord[]): Map<string, InvalidationRecord[]> {
+  const out = new Map<string, InvalidationRecord[]>()
+  for (const r of records) {
+    const list = out.get(r.distributionId)
+    if (list === undefined) out.set(r.distributionId, [r])
+    else list.push(r)
+  }
+  return out
+}
+
 /** Record an invalidation (created, or waited for by a gate). */
 export function addRecord(s: RunState, r: InvalidationRecord): void {
   s.records.push(r)

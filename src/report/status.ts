@@ -5,7 +5,7 @@
 import type { InvalidationRecord } from '../cloudfront/tracker.js'
 import { plural } from '../format.js'
 import { isTenant } from '../targets.js'
-import type { RunState, RunStatus } from './state.js'
+import { groupByTarget, type RunState, type RunStatus } from './state.js'
 
 /** What one target amounts to now: its status and the counts behind it. */
 export interface TargetView {
@@ -33,12 +33,8 @@ export interface TargetView {
 
 /** Every target in the order named (plans first, then anything only a gate knows), with its status. */
 export function targetViews(s: RunState): TargetView[] {
-  const byTarget = new Map<string, InvalidationRecord[]>()
-  for (const r of s.records) {
-    const list = byTarget.get(r.distributionId)
-    if (list === undefined) byTarget.set(r.distributionId, [r])
-    else list.push(r)
-  }
+  // Not s.recordsByTarget: a gate sorts s.records into the order given after indexing them.
+  const byTarget = groupByTarget(s.records)
   const plans = new Map(s.plans.map((p) => [p.distributionId, p]))
   const ids = [...plans.keys(), ...s.targets.keys(), ...byTarget.keys()]
   const seen = new Set<string>()

@@ -6,6 +6,7 @@
 import type { InvalidationRecord } from '../cloudfront/tracker.js'
 import type { Item } from '../paths/encode.js'
 import type { DistributionPlan } from '../plan.js'
+import { groupByTarget } from '../report/state.js'
 
 /** One invalidation: when CloudFront created it, and its paths as submitted. */
 export interface Invalidated {
@@ -32,7 +33,7 @@ export function runTargets(
   plans: readonly DistributionPlan[],
   records: readonly InvalidationRecord[],
 ): VerifyTarget[] {
-  const byTarget = recordsByTarget(records)
+  const byTarget = groupByTarget(records)
   // Tenants of one distribution share their plan's arrays: each list of values is made once.
   const values = new Map<readonly Item[], string[]>()
   const valuesOf = (items: readonly Item[]): string[] => {
@@ -61,7 +62,7 @@ export function gateTargets(
   paths: ReadonlyMap<string, readonly string[]>,
   distributionIds: readonly string[],
 ): VerifyTarget[] {
-  const byTarget = recordsByTarget(records)
+  const byTarget = groupByTarget(records)
   return [...new Set(distributionIds)].map((id) => {
     const invalidations = (byTarget.get(id) ?? []).map((r) => ({
       createTime: r.createTime,
@@ -72,17 +73,6 @@ export function gateTargets(
     if (invalidations.length > 0) target.items = invalidated.map(itemOf)
     return target
   })
-}
-
-/** Records by target, in order (one pass: a fan-out has thousands of targets). */
-function recordsByTarget(records: readonly InvalidationRecord[]): Map<string, InvalidationRecord[]> {
-  const out = new Map<string, InvalidationRecord[]>()
-  for (const r of records) {
-    const list = out.get(r.distributionId)
-    if (list === undefined) out.set(r.distributionId, [r])
-    else list.push(r)
-  }
-  return out
 }
 
 /**
