@@ -9,6 +9,7 @@
  */
 import type { CloudFrontApi } from '../cloudfront/api.js'
 import { explain } from '../cloudfront/errors.js'
+import { mapLimit } from '../concurrency.js'
 import { MAX_VERIFY_TENANTS, VERIFY_CONCURRENCY, VERIFY_REQUEST_TIMEOUT_MS } from '../constants.js'
 import { CancelledError } from '../errors.js'
 import { plural } from '../format.js'
@@ -17,7 +18,7 @@ import type { Io } from '../io.js'
 import { voice } from '../voice.js'
 import { candidatesFor, sampleCandidates, type Candidate, type Unchecked } from './candidates.js'
 import { classifyAnswer, likelyCause, plainText, type Cause, type Outcome } from './classify.js'
-import { edgeClient, mapLimit, type EdgeClient } from './http.js'
+import { edgeClient, type EdgeClient } from './http.js'
 import { coveringTime, sampleTenants, type VerifyTarget } from './targets.js'
 
 /** The `verify*` inputs, validated (inputs.ts). */

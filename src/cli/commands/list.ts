@@ -8,6 +8,7 @@ import type { CloudFrontApi, InvalidationInfo } from '../../cloudfront/api.js'
 import { explained } from '../../cloudfront/errors.js'
 import { MAX_PAGE_ITEMS, walkPages } from '../../cloudfront/pages.js'
 import { withRetry } from '../../cloudfront/retry.js'
+import { mapLimit } from '../../concurrency.js'
 import { errorMessage } from '../../errors.js'
 import { UsageError } from '../args.js'
 import { JsonArrayWriter, shortTime, TableWriter } from '../output.js'
@@ -146,20 +147,13 @@ async function details(
   rows: readonly InvalidationInfo[],
   s: Session,
 ): Promise<InvalidationInfo[]> {
-  const out: InvalidationInfo[] = new Array<InvalidationInfo>(rows.length)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < rows.length; i = next++) {
-      const row = rows[i] as InvalidationInfo
-      out[i] = await withRetry(`GetInvalidation ${target}/${row.id}`, s.retry, () =>
-        api.getInvalidation(target, row.id, s.signal),
-      ).catch((e: unknown) => {
-        throw s.signal.aborted ? e : explained(e, 'GetInvalidation', target)
-      })
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(PATHS_CONCURRENCY, rows.length) }, worker))
-  return out
+  return mapLimit(rows, PATHS_CONCURRENCY, (row) =>
+    withRetry(`GetInvalidation ${target}/${row.id}`, s.retry, () =>
+      api.getInvalidation(target, row.id, s.signal),
+    ).catch((e: unknown) => {
+      throw s.signal.aborted ? e : explained(e, 'GetInvalidation', target)
+    }),
+  )
 }
 
 function toRow(i: InvalidationInfo): Row {
