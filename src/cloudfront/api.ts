@@ -6,7 +6,7 @@
 
 import type { Agent } from 'node:http'
 import { formatDuration } from '../duration.js'
-import { connectionErrorCode, UnreachableError } from './errors.js'
+import { connectionErrorCode, httpStatus, UnreachableError } from './errors.js'
 import { governed, type RateGovernor } from './rate.js'
 import { originsView, type OriginsView } from '../paths/origin-path.js'
 import { isTenant, type DistributionAliases } from '../targets.js'
@@ -138,7 +138,7 @@ export class Reachability {
     } catch (e) {
       const code = connectionErrorCode(e)
       if (code === undefined) {
-        if (httpAnswered(e)) this.answered = true
+        if (httpStatus(e) !== undefined) this.answered = true // an HTTP answer: the endpoint was reached
         throw e
       }
       if (this.answered) throw e
@@ -151,15 +151,6 @@ export class Reachability {
       )
     }
   }
-}
-
-/** Whether an error came with an HTTP answer (so the endpoint was reached). */
-function httpAnswered(e: unknown): boolean {
-  const meta =
-    typeof e === 'object' && e !== null
-      ? (e as { $metadata?: { httpStatusCode?: unknown } }).$metadata
-      : undefined
-  return typeof meta?.httpStatusCode === 'number'
 }
 
 /** The fields we read from the SDK's Invalidation and InvalidationSummary shapes. */

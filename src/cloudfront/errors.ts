@@ -123,7 +123,8 @@ export function errorName(e: unknown): string {
   return typeof n === 'string' ? n : ''
 }
 
-function httpStatus(e: unknown): number | undefined {
+/** The HTTP status CloudFront answered with, or undefined when no answer came (a connection error). */
+export function httpStatus(e: unknown): number | undefined {
   const s = shape(e).$metadata?.httpStatusCode
   return typeof s === 'number' ? s : undefined
 }
