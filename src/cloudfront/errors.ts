@@ -17,11 +17,8 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: unknown }
 }
 
+/** Error names worth retrying besides throttling (THROTTLING_NAMES, which `classify` asks too). */
 const TRANSIENT_NAMES = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
   'ServiceUnavailable',
   'InternalError',
   'InternalFailure',
