@@ -102,21 +102,17 @@ export async function inProgressForGate(
 }
 
 /**
- * Every distribution of the account, all pages, each page handed to `onPage` as it arrives. Throws past
- * MAX_DISTRIBUTION_PAGES pages rather than page for ever.
+ * Every distribution of the account, all pages, each call retried like any other, each page handed to
+ * `onPage` as it arrives. Throws past MAX_DISTRIBUTION_PAGES pages rather than page for ever.
  */
 export async function listAllDistributions(
   api: Pick<CloudFrontApi, 'listDistributions'>,
-  signal: AbortSignal,
+  retry: RetryContext,
   onPage?: (items: DistributionInfo[]) => void,
-  retry?: RetryContext,
 ): Promise<DistributionInfo[]> {
   const found: DistributionInfo[] = []
   const complete = await walkPages(
-    (marker) => {
-      const call = (): Promise<Page<DistributionInfo>> => api.listDistributions(marker, signal)
-      return retry ? withRetry('ListDistributions', retry, call) : call()
-    },
+    (marker) => withRetry('ListDistributions', retry, () => api.listDistributions(marker, retry.signal)),
     ({ items }) => {
       found.push(...items)
       onPage?.(items)
