@@ -14,10 +14,11 @@ import { CancelledError } from '../errors.js'
 import { plural } from '../format.js'
 import { formatDuration } from '../duration.js'
 import type { Io } from '../io.js'
+import { mapLimit } from '../map-limit.js'
 import { voice } from '../voice.js'
 import { candidatesFor, sampleCandidates, type Candidate, type Unchecked } from './candidates.js'
 import { classifyAnswer, likelyCause, plainText, type Cause, type Outcome } from './classify.js'
-import { edgeClient, mapLimit, type EdgeClient } from './http.js'
+import { edgeClient, type EdgeClient } from './http.js'
 import { coveringTime, sampleTenants, type VerifyTarget } from './targets.js'
 
 /** The `verify*` inputs, validated (inputs.ts). */
