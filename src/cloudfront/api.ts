@@ -7,6 +7,7 @@
 import type { Agent } from 'node:http'
 import { formatDuration } from '../duration.js'
 import { connectionErrorCode, httpStatus, UnreachableError } from './errors.js'
+import { MAX_PAGE_ITEMS } from './pages.js'
 import { governed, type RateGovernor } from './rate.js'
 import { originsView, type OriginsView } from '../paths/origin-path.js'
 import { isTenant, type DistributionAliases } from '../targets.js'
@@ -182,9 +183,6 @@ const REQUEST_TIMEOUT_MS = 30_000
 /** Longest wait for a connection to open (a black-holed endpoint or proxy). */
 const CONNECTION_TIMEOUT_MS = 10_000
 
-/** Tenants asked for in one page of ListDistributionTenants. */
-const TENANT_PAGE_ITEMS = 100
-
 /** The fields we read from the SDK's DistributionTenant and DistributionTenantSummary shapes. */
 interface SdkTenant {
   Id?: string | undefined
@@ -327,7 +325,7 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
           })
       return toInfo(out.Invalidation)
     },
-    async listInvalidations(target, marker, signal, maxItems = 100) {
+    async listInvalidations(target, marker, signal, maxItems = MAX_PAGE_ITEMS) {
       const page = { MaxItems: maxItems, ...(marker === undefined ? {} : { Marker: marker }) }
       const out = isTenant(target)
         ? await client.send(new sdk.ListInvalidationsForDistributionTenantCommand({ Id: target, ...page }), {
@@ -349,7 +347,7 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
     async listDistributions(marker, signal) {
       const out = await client.send(
         new sdk.ListDistributionsCommand({
-          MaxItems: 100,
+          MaxItems: MAX_PAGE_ITEMS,
           ...(marker === undefined ? {} : { Marker: marker }),
         }),
         { abortSignal: signal },
@@ -382,7 +380,7 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
       const out = await client.send(
         new sdk.ListDistributionTenantsCommand({
           AssociationFilter: { DistributionId: distributionId },
-          MaxItems: TENANT_PAGE_ITEMS,
+          MaxItems: MAX_PAGE_ITEMS,
           ...(marker === undefined ? {} : { Marker: marker }),
         }),
         { abortSignal: signal },

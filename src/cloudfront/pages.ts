@@ -12,7 +12,10 @@ import { withRetry, type RetryContext } from './retry.js'
 /** Pages of ListDistributions read at most when every distribution is wanted (100 distributions a page). */
 const MAX_DISTRIBUTION_PAGES = 100
 
-/** Items asked for in one page of ListInvalidations or ListDistributions (as the action always has). */
+/**
+ * Items asked for in one page of ListInvalidations, ListDistributions and ListDistributionTenants (as the
+ * action always has): api.ts asks for this many, and each bound of pages read counts in it.
+ */
 export const MAX_PAGE_ITEMS = 100
 
 /**
@@ -121,6 +124,6 @@ export async function listAllDistributions(
   )
   if (complete) return found
   throw new Error(
-    `ListDistributions: more than ${MAX_DISTRIBUTION_PAGES * 100} distributions; name the distribution by its id`,
+    `ListDistributions: more than ${MAX_DISTRIBUTION_PAGES * MAX_PAGE_ITEMS} distributions; name the distribution by its id`,
   )
 }
