@@ -16,6 +16,7 @@ import { Tracker, type InvalidationRecord } from './cloudfront/tracker.js'
 import { errorMessage } from './errors.js'
 import { plural } from './format.js'
 import type { Io } from './io.js'
+import { mapLimit } from './map-limit.js'
 import type { ProgressReporter } from './progress.js'
 import { addRecord, outcomeOf, type Reading, type RunState } from './report/state.js'
 import { ALL_IN_PROGRESS, ALL_TENANTS, type WaitTarget } from './targets.js'
@@ -95,7 +96,7 @@ export async function waitForAll(
           }
           const wanted = await expand(distributionId, list, api, retry, rank, io)
           // Look each one up first: a wrong id or a missing permission fails now, not at the timeout.
-          await forEachConcurrently(wanted, LOOKUP_CONCURRENCY, async (t) => {
+          await mapLimit(wanted, LOOKUP_CONCURRENCY, async (t) => {
             const info = await tracker.lookup(t.id)
             paths?.set(`${distributionId}/${t.id}`, info.paths ?? [])
             const record: InvalidationRecord = {
@@ -156,30 +157,6 @@ async function expand(
     ...given,
     ...more.map((i) => ({ distributionId, id: i.id, createTime: i.createTime.toISOString() })),
   ]
-}
-
-/**
- * Run `fn` over `items`, at most `limit` at a time. After a failure no new item starts; the first error is
- * thrown once the calls already started have settled (so none outlives the gate's report).
- */
-async function forEachConcurrently<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0
-  let failure: { error: unknown } | undefined
-  const worker = async (): Promise<void> => {
-    for (let item = items[next++]; item !== undefined && failure === undefined; item = items[next++]) {
-      try {
-        await fn(item)
-      } catch (error) {
-        failure ??= { error }
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  if (failure !== undefined) throw failure.error
 }
 
 /** Listing a distribution's tenants for `DIST/dt_*` failed: the gate fails on that distribution. */

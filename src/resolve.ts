@@ -60,7 +60,7 @@ export async function resolveAliases(
   let all: DistributionAliases[]
   try {
     // Retried through throttling and dropped connections, like every other call, until `timeout`.
-    all = await listAllDistributions(await getApi(), retry.signal, undefined, retry)
+    all = await listAllDistributions(await getApi(), retry)
   } catch (e) {
     lookupFailed(
       e,

@@ -5,7 +5,7 @@
  */
 import type { CloudFrontApi, InvalidationInfo, TenantInfo } from './cloudfront/api.js'
 import { explained } from './cloudfront/errors.js'
-import { inProgressForGate, walkPages } from './cloudfront/pages.js'
+import { inProgressForGate, MAX_PAGE_ITEMS, walkPages } from './cloudfront/pages.js'
 import { withRetry, type RetryContext } from './cloudfront/retry.js'
 import { InputError, quote } from './errors.js'
 import { ALL_TENANTS } from './targets.js'
@@ -116,7 +116,7 @@ export async function listTenants(
   }
   if (complete) return found
   throw new Error(
-    `${distributionId}: more than ${MAX_TENANT_PAGES * 100} tenants listed; select them with patterns in ${voice().option('tenants')} over several steps`,
+    `${distributionId}: more than ${MAX_TENANT_PAGES * MAX_PAGE_ITEMS} tenants listed; select them with patterns in ${voice().option('tenants')} over several steps`,
   )
 }
 

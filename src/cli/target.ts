@@ -32,7 +32,7 @@ export async function resolveTarget(text: string, session: Session): Promise<Res
   const api = await session.connect()
   let all
   try {
-    all = await listAllDistributions(api, session.signal, undefined, session.retry)
+    all = await listAllDistributions(api, session.retry)
   } catch (e) {
     if (session.signal.aborted) throw e
     throw explained(e, 'ListDistributions', target.name)

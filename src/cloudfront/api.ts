@@ -6,7 +6,8 @@
 
 import type { Agent } from 'node:http'
 import { formatDuration } from '../duration.js'
-import { connectionErrorCode, UnreachableError } from './errors.js'
+import { connectionErrorCode, httpStatus, UnreachableError } from './errors.js'
+import { MAX_PAGE_ITEMS } from './pages.js'
 import { governed, type RateGovernor } from './rate.js'
 import { originsView, type OriginsView } from '../paths/origin-path.js'
 import { isTenant, type DistributionAliases } from '../targets.js'
@@ -138,7 +139,7 @@ export class Reachability {
     } catch (e) {
       const code = connectionErrorCode(e)
       if (code === undefined) {
-        if (httpAnswered(e)) this.answered = true
+        if (httpStatus(e) !== undefined) this.answered = true // an HTTP answer: the endpoint was reached
         throw e
       }
       if (this.answered) throw e
@@ -151,15 +152,6 @@ export class Reachability {
       )
     }
   }
-}
-
-/** Whether an error came with an HTTP answer (so the endpoint was reached). */
-function httpAnswered(e: unknown): boolean {
-  const meta =
-    typeof e === 'object' && e !== null
-      ? (e as { $metadata?: { httpStatusCode?: unknown } }).$metadata
-      : undefined
-  return typeof meta?.httpStatusCode === 'number'
 }
 
 /** The fields we read from the SDK's Invalidation and InvalidationSummary shapes. */
@@ -190,9 +182,6 @@ const REQUEST_TIMEOUT_MS = 30_000
 
 /** Longest wait for a connection to open (a black-holed endpoint or proxy). */
 const CONNECTION_TIMEOUT_MS = 10_000
-
-/** Tenants asked for in one page of ListDistributionTenants. */
-const TENANT_PAGE_ITEMS = 100
 
 /** The fields we read from the SDK's DistributionTenant and DistributionTenantSummary shapes. */
 interface SdkTenant {
@@ -336,7 +325,7 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
           })
       return toInfo(out.Invalidation)
     },
-    async listInvalidations(target, marker, signal, maxItems = 100) {
+    async listInvalidations(target, marker, signal, maxItems = MAX_PAGE_ITEMS) {
       const page = { MaxItems: maxItems, ...(marker === undefined ? {} : { Marker: marker }) }
       const out = isTenant(target)
         ? await client.send(new sdk.ListInvalidationsForDistributionTenantCommand({ Id: target, ...page }), {
@@ -358,7 +347,7 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
     async listDistributions(marker, signal) {
       const out = await client.send(
         new sdk.ListDistributionsCommand({
-          MaxItems: 100,
+          MaxItems: MAX_PAGE_ITEMS,
           ...(marker === undefined ? {} : { Marker: marker }),
         }),
         { abortSignal: signal },
@@ -391,7 +380,7 @@ export async function connect(options: ConnectOptions): Promise<CloudFrontApi> {
       const out = await client.send(
         new sdk.ListDistributionTenantsCommand({
           AssociationFilter: { DistributionId: distributionId },
-          MaxItems: TENANT_PAGE_ITEMS,
+          MaxItems: MAX_PAGE_ITEMS,
           ...(marker === undefined ? {} : { Marker: marker }),
         }),
         { abortSignal: signal },

@@ -17,11 +17,8 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: unknown }
 }
 
+/** Error names worth retrying besides throttling (THROTTLING_NAMES, which `classify` asks too). */
 const TRANSIENT_NAMES = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
   'ServiceUnavailable',
   'InternalError',
   'InternalFailure',
@@ -123,7 +120,8 @@ export function errorName(e: unknown): string {
   return typeof n === 'string' ? n : ''
 }
 
-function httpStatus(e: unknown): number | undefined {
+/** The HTTP status CloudFront answered with, or undefined when no answer came (a connection error). */
+export function httpStatus(e: unknown): number | undefined {
   const s = shape(e).$metadata?.httpStatusCode
   return typeof s === 'number' ? s : undefined
 }

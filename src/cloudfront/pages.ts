@@ -12,7 +12,10 @@ import { withRetry, type RetryContext } from './retry.js'
 /** Pages of ListDistributions read at most when every distribution is wanted (100 distributions a page). */
 const MAX_DISTRIBUTION_PAGES = 100
 
-/** Items asked for in one page of ListInvalidations or ListDistributions (as the action always has). */
+/**
+ * Items asked for in one page of ListInvalidations, ListDistributions and ListDistributionTenants (as the
+ * action always has): api.ts asks for this many, and each bound of pages read counts in it.
+ */
 export const MAX_PAGE_ITEMS = 100
 
 /**
@@ -102,21 +105,17 @@ export async function inProgressForGate(
 }
 
 /**
- * Every distribution of the account, all pages, each page handed to `onPage` as it arrives. Throws past
- * MAX_DISTRIBUTION_PAGES pages rather than page for ever.
+ * Every distribution of the account, all pages, each call retried like any other, each page handed to
+ * `onPage` as it arrives. Throws past MAX_DISTRIBUTION_PAGES pages rather than page for ever.
  */
 export async function listAllDistributions(
   api: Pick<CloudFrontApi, 'listDistributions'>,
-  signal: AbortSignal,
+  retry: RetryContext,
   onPage?: (items: DistributionInfo[]) => void,
-  retry?: RetryContext,
 ): Promise<DistributionInfo[]> {
   const found: DistributionInfo[] = []
   const complete = await walkPages(
-    (marker) => {
-      const call = (): Promise<Page<DistributionInfo>> => api.listDistributions(marker, signal)
-      return retry ? withRetry('ListDistributions', retry, call) : call()
-    },
+    (marker) => withRetry('ListDistributions', retry, () => api.listDistributions(marker, retry.signal)),
     ({ items }) => {
       found.push(...items)
       onPage?.(items)
@@ -125,6 +124,6 @@ export async function listAllDistributions(
   )
   if (complete) return found
   throw new Error(
-    `ListDistributions: more than ${MAX_DISTRIBUTION_PAGES * 100} distributions; name the distribution by its id`,
+    `ListDistributions: more than ${MAX_DISTRIBUTION_PAGES * MAX_PAGE_ITEMS} distributions; name the distribution by its id`,
   )
 }

@@ -23,7 +23,7 @@
  * Pure bookkeeping over a Clock, so tests drive it on virtual time; `governed` is the middleware api.ts
  * puts in the SDK's stack, where it sees every attempt, the SDK's own retries included.
  */
-import type { Clock } from './clock.js'
+import { abortReason, type Clock } from './clock.js'
 import { isThrottling } from './errors.js'
 
 /** Requests a second each operation starts at ("Rate exceeded" is reported after a handful of calls). */
@@ -162,7 +162,7 @@ export class RateGovernor {
         onAbort: () => {
           const i = op.queue.indexOf(waiter)
           if (i !== -1) op.queue.splice(i, 1)
-          reject(abortReason(signal))
+          if (signal !== undefined) reject(abortReason(signal)) // always: only `signal` calls it
         },
       }
       signal?.addEventListener('abort', waiter.onAbort, { once: true })
@@ -266,11 +266,6 @@ export class RateGovernor {
       op.pumping = false
     }
   }
-}
-
-function abortReason(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason
-  return reason instanceof Error ? reason : new Error(typeof reason === 'string' ? reason : 'aborted')
 }
 
 /**

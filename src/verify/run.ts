@@ -9,12 +9,12 @@
  */
 import type { CloudFrontApi } from '../cloudfront/api.js'
 import { explain } from '../cloudfront/errors.js'
-import { mapLimit } from '../concurrency.js'
 import { MAX_VERIFY_TENANTS, VERIFY_CONCURRENCY, VERIFY_REQUEST_TIMEOUT_MS } from '../constants.js'
 import { CancelledError } from '../errors.js'
 import { plural } from '../format.js'
 import { formatDuration } from '../duration.js'
 import type { Io } from '../io.js'
+import { mapLimit } from '../map-limit.js'
 import { voice } from '../voice.js'
 import { candidatesFor, sampleCandidates, type Candidate, type Unchecked } from './candidates.js'
 import { classifyAnswer, likelyCause, plainText, type Cause, type Outcome } from './classify.js'

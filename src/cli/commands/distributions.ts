@@ -53,7 +53,7 @@ export async function distributions(s: Session): Promise<number> {
     }
   }
   try {
-    await listAllDistributions(api, s.signal, onPage, s.retry)
+    await listAllDistributions(api, s.retry, onPage)
   } catch (e) {
     const error = s.signal.aborted ? e : explained(e, 'ListDistributions', 'this account')
     json?.end({ error: errorMessage(s.stopReason ?? error) })
