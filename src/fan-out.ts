@@ -66,7 +66,7 @@ export async function selectTargets(
     const reading: Reading = { what: `listing the tenants of ${id}`, done: 0, startedAt: retry.clock.now() }
     state.reading = reading
     try {
-      listed = await listTenants(api, id, retry, (n) => (reading.done = n))
+      listed = await listTenants(api, id, retry, reading)
     } catch (e) {
       // The deadline, a cancel or an unreachable endpoint say so themselves; the rest names the input.
       if (retry.signal.aborted || e instanceof UnreachableError) throw e

@@ -76,7 +76,7 @@ export async function waitForAll(
     stop.abort(new GateFailed(outcome.error))
   }
   // `DIST/dt_*` lines first become what is in progress on DIST's tenants, in their place.
-  const expanded = await expandTenants(state, targets, api, clock, retry, io).catch((e: unknown) => {
+  const expanded = await expandTenants(state, targets, api, retry, io).catch((e: unknown) => {
     failed(e instanceof TenantsFailed ? e.distributionId : '', e instanceof TenantsFailed ? e.cause : e)
     return []
   })
@@ -179,7 +179,6 @@ async function expandTenants(
   state: RunState,
   targets: readonly WaitTarget[],
   api: CloudFrontApi,
-  clock: Clock,
   retry: RetryContext,
   io: Io,
 ): Promise<WaitTarget[]> {
@@ -195,24 +194,11 @@ async function expandTenants(
     const reading: Reading = {
       what: `listing the tenants of ${t.distributionId}`,
       done: 0,
-      startedAt: clock.now(),
+      startedAt: retry.clock.now(),
     }
     state.reading = reading
     try {
-      found = await inProgressOnTenants(api, t.distributionId, retry, MAX_GATE_LIST_PAGES, {
-        listed: (n) => (reading.done = n),
-        read: (done, total, inProgress) => {
-          if (reading.total === undefined) {
-            // The tenants are listed: now what is in progress on each, timed from here.
-            Object.assign(reading, {
-              what: `reading what is in progress on the tenants of ${t.distributionId}`,
-              total,
-              startedAt: clock.now(),
-            })
-          }
-          Object.assign(reading, { done, found: inProgress })
-        },
-      })
+      found = await inProgressOnTenants(api, t.distributionId, retry, MAX_GATE_LIST_PAGES, reading)
     } catch (e) {
       throw new TenantsFailed(t.distributionId, e)
     } finally {

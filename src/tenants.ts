@@ -8,6 +8,7 @@ import { explained } from './cloudfront/errors.js'
 import { inProgressForGate, MAX_PAGE_ITEMS, walkPages } from './cloudfront/pages.js'
 import { withRetry, type RetryContext } from './cloudfront/retry.js'
 import { InputError, quote } from './errors.js'
+import type { Reading } from './report/state.js'
 import { ALL_TENANTS } from './targets.js'
 import { voice } from './voice.js'
 
@@ -87,14 +88,14 @@ export function selectTenants(
 }
 
 /**
- * Every tenant of one multi-tenant distribution, all pages, each call retried like any other; `onPage` is
- * told how many are listed so far (for progress lines: 100,000 tenants are 1,000 pages).
+ * Every tenant of one multi-tenant distribution, all pages, each call retried like any other; `reading`
+ * counts those listed so far (for progress lines: 100,000 tenants are 1,000 pages).
  */
 export async function listTenants(
   api: CloudFrontApi,
   distributionId: string,
   retry: RetryContext,
-  onPage?: (listed: number) => void,
+  reading?: Reading,
 ): Promise<TenantInfo[]> {
   const found: TenantInfo[] = []
   let complete: boolean
@@ -106,7 +107,7 @@ export async function listTenants(
         ),
       ({ items }) => {
         found.push(...items)
-        onPage?.(found.length)
+        if (reading !== undefined) reading.done = found.length
       },
       MAX_TENANT_PAGES,
     )
@@ -120,32 +121,32 @@ export async function listTenants(
   )
 }
 
-/** How far {@link inProgressOnTenants} got, for progress lines. */
-export interface TenantsRead {
-  /** Tenants listed so far (ListDistributionTenants pages). */
-  listed(count: number): void
-  /** Tenants whose invalidations were read, of all of them, and the invalidations in progress found. */
-  read(done: number, total: number, found: number): void
-}
-
 /**
  * Everything in progress on every tenant of a distribution (`wait-for: DIST/dt_*`): its tenants, then
  * each tenant's invalidations as a `DIST/*` line reads them (newest first, until a page holds nothing in
  * progress). A request or two per tenant, paced like every other call: minutes at 10,000 tenants, so
- * `progress` is told as it goes. Throws (explained) when any tenant cannot be listed: a gate that might
- * miss one must not pass.
+ * `reading` says how far it got, for progress lines. Throws (explained) when any tenant cannot be
+ * listed: a gate that might miss one must not pass.
  */
 export async function inProgressOnTenants(
   api: CloudFrontApi,
   distributionId: string,
   retry: RetryContext,
   maxPages: number,
-  progress?: TenantsRead,
+  reading?: Reading,
 ): Promise<{ tenant: string; invalidation: InvalidationInfo }[]> {
-  const tenants = await listTenants(api, distributionId, retry, (n) => progress?.listed(n))
+  const tenants = await listTenants(api, distributionId, retry, reading)
   const found: { tenant: string; invalidation: InvalidationInfo }[] = []
-  let done = 0
-  progress?.read(0, tenants.length, 0)
+  // The tenants are listed: now what is in progress on each, timed from here.
+  if (reading !== undefined) {
+    Object.assign(reading, {
+      what: `reading what is in progress on the tenants of ${distributionId}`,
+      done: 0,
+      total: tenants.length,
+      found: 0,
+      startedAt: retry.clock.now(),
+    })
+  }
   await Promise.all(
     tenants.map(async (t) => {
       const running = await inProgressForGate(
@@ -157,7 +158,7 @@ export async function inProgressOnTenants(
         `give ${voice().option('wait-for')} the invalidations-file`,
       )
       for (const invalidation of running) found.push({ tenant: t.id, invalidation })
-      progress?.read(++done, tenants.length, found.length)
+      if (reading !== undefined) Object.assign(reading, { done: reading.done + 1, found: found.length })
     }),
   )
   return found
